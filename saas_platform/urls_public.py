@@ -1,0 +1,21 @@
+"""URLs of the public host: national site, national console, Django admin (staff only)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from shared.console import views
+
+admin.site.site_header = "Suivi justice — administration nationale"
+admin.site.site_title = "Suivi justice"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("console/", views.console, name="console"),
+    path("comptes/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "saas_platform.errors.forbidden"
+handler404 = "saas_platform.errors.not_found"
+handler500 = "saas_platform.errors.server_error"

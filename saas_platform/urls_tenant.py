@@ -1,0 +1,20 @@
+"""URLs of a jurisdiction host (<slug>.<domain>)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from tenants import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("changer/<slug:slug>/", views.switch, name="switch-jurisdiction"),
+    path("connexion/relais/<str:token>/", views.accept_handoff, name="accept-handoff"),
+    path("comptes/", include("allauth.urls")),
+    path("api/v1/", include("tenants.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
+
+handler403 = "saas_platform.errors.forbidden"
+handler404 = "saas_platform.errors.not_found"
+handler500 = "saas_platform.errors.server_error"

@@ -1,0 +1,38 @@
+"""One error format for the whole API:
+
+    {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"name": ["..."]}}}
+
+Messages are in French; ``code`` is stable for programs.
+"""
+
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+MESSAGES = {
+    "not_authenticated": "Authentification requise.",
+    "authentication_failed": "Identifiants invalides.",
+    "permission_denied": "Vous n'avez pas accès à cette juridiction.",
+    "not_found": "Ressource introuvable.",
+    "method_not_allowed": "Méthode non autorisée.",
+    "throttled": "Trop de requêtes : réessayez plus tard.",
+    "parse_error": "Requête illisible.",
+    "unsupported_media_type": "Type de contenu non pris en charge.",
+    "not_acceptable": "Format de réponse non disponible.",
+    "invalid": "Les données envoyées ne sont pas valides.",
+}
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: Django's 500 handling and Sentry take it
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "invalid"
+    else:
+        code = "not_found" if response.status_code == 404 else "permission_denied"
+    body = {"status": response.status_code, "code": code, "message": MESSAGES.get(code, "Erreur.")}
+    if isinstance(exc, exceptions.ValidationError):
+        body["fields"] = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+    response.data = {"error": body}
+    return response

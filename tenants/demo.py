@@ -1,0 +1,114 @@
+"""Invented demo data for `make run`: jurisdictions, agents of several roles, national staff.
+
+Every name and address here is invented. Seeding is idempotent: a second run changes nothing.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from shared.accounts.constants import NationalRole
+
+from .constants import JurisdictionStatus, Role
+from .models import Jurisdiction
+from .services import JurisdictionSpec, create_jurisdiction, ensure_public_tenant, grant_membership
+
+DEMO_PASSWORD = "Demo-Justice-2026"
+
+DEMO_JURISDICTIONS = [
+    JurisdictionSpec(
+        slug="nanterre",
+        name="TJ de Nanterre et SPIP des Hauts-de-Seine",
+        tj_name="Tribunal judiciaire de Nanterre",
+        spip_name="SPIP des Hauts-de-Seine",
+        departements="92",
+        time_zone="Europe/Paris",
+        phone_region="FR",
+        sms_sender_name="SPIP92",
+        primary_colour="#000091",
+        brand_name="Justice Hauts-de-Seine",
+        status=JurisdictionStatus.LIVE,
+    ),
+    JurisdictionSpec(
+        slug="la-reunion",
+        name="TJ de Saint-Denis et SPIP de La Réunion",
+        tj_name="Tribunal judiciaire de Saint-Denis",
+        spip_name="SPIP de La Réunion",
+        departements="974",
+        time_zone="Indian/Reunion",
+        phone_region="RE",
+        sms_sender_name="SPIP974",
+        primary_colour="#18753C",
+        brand_name="Justice La Réunion",
+        status=JurisdictionStatus.LIVE,
+    ),
+    # The SPIP du Nord works with several tribunals: one jurisdiction per TJ, shared agents.
+    JurisdictionSpec(
+        slug="lille",
+        name="TJ de Lille et SPIP du Nord",
+        tj_name="Tribunal judiciaire de Lille",
+        spip_name="SPIP du Nord",
+        departements="59",
+        sms_sender_name="SPIP59",
+        primary_colour="#6A6AF4",
+        brand_name="Justice Lille",
+        status=JurisdictionStatus.LIVE,
+    ),
+    JurisdictionSpec(
+        slug="douai",
+        name="TJ de Douai et SPIP du Nord",
+        tj_name="Tribunal judiciaire de Douai",
+        spip_name="SPIP du Nord",
+        departements="59",
+        sms_sender_name="SPIP59",
+        primary_colour="#A558A0",
+        brand_name="Justice Douai",
+        status=JurisdictionStatus.ONBOARDING,
+    ),
+]
+
+# e-mail, first name, last name, national role, staff, [(jurisdiction slug, role)]
+DEMO_USERS = [
+    ("admin.nanterre@demo.test", "Zoé", "Andrieu", "", False, [("nanterre", Role.LOCAL_ADMIN)]),
+    ("cpip.nanterre@demo.test", "Inès", "Ferrand", "", False, [("nanterre", Role.CPIP)]),
+    ("bex.nanterre@demo.test", "Mehdi", "Roussel", "", False, [("nanterre", Role.BEX)]),
+    ("jap.nanterre@demo.test", "Claire", "Vasseur", "", False, [("nanterre", Role.JAP)]),
+    ("cpip.reunion@demo.test", "Johan", "Técher", "", False, [("la-reunion", Role.CPIP)]),
+    (
+        "cpip.nord@demo.test",
+        "Lucie",
+        "Delattre",
+        "",
+        False,
+        [("lille", Role.CPIP), ("douai", Role.CPIP)],
+    ),
+    ("dpip.nord@demo.test", "Karim", "Benali", "", False, [("lille", Role.DPIP)]),
+    ("deploiement@demo.test", "Sophie", "Marchal", NationalRole.DEPLOYMENT_OFFICER, False, []),
+    ("national@demo.test", "Paul", "Lemaire", NationalRole.NATIONAL_TEAM, True, []),
+]
+
+
+def seed_demo(stdout=None) -> None:
+    ensure_public_tenant()
+    for spec in DEMO_JURISDICTIONS:
+        if not Jurisdiction.objects.filter(slug=spec.slug).exists():
+            _, seconds = create_jurisdiction(spec)
+            if stdout:
+                stdout.write(f"  jurisdiction {spec.slug} created in {seconds:.1f} s")
+    by_slug = {j.slug: j for j in Jurisdiction.objects.tenants()}
+    user_model = get_user_model()
+    with transaction.atomic():
+        for email, first, last, national_role, staff, memberships in DEMO_USERS:
+            user, created = user_model.objects.get_or_create(
+                email=email,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "national_role": national_role,
+                    "is_staff": staff,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            for slug, role in memberships:
+                grant_membership(user, by_slug[slug], role)

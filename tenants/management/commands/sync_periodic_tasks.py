@@ -1,0 +1,27 @@
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from saas_platform.celery import PERIODIC_TASKS
+
+
+class Command(BaseCommand):
+    help = "Store the platform's periodic tasks (saas_platform.celery.PERIODIC_TASKS) for beat."
+
+    def handle(self, *args, **options):
+        for name, (task_name, interval_setting) in PERIODIC_TASKS.items():
+            seconds = int(getattr(settings, interval_setting))
+            schedule, _ = IntervalSchedule.objects.get_or_create(
+                every=seconds, period=IntervalSchedule.SECONDS
+            )
+            PeriodicTask.objects.update_or_create(
+                name=name,
+                defaults={
+                    "task": "platform.run_in_live_jurisdictions",
+                    "args": json.dumps([task_name]),
+                    "interval": schedule,
+                },
+            )
+        self.stdout.write(f"{len(PERIODIC_TASKS)} periodic task(s) in place")

@@ -1,0 +1,82 @@
+import logging
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from saas_platform.health import health_response
+from saas_platform.sentry import tag_jurisdiction
+
+from .models import Membership
+
+logger = logging.getLogger("tenants.access")
+
+HEALTH_PATH = "/health/"
+# Paths a signed-in user without a membership may still reach on a jurisdiction host.
+OPEN_PREFIXES = ("/static/", "/comptes/deconnexion/", "/connexion/relais/")
+
+
+class JurisdictionHostMiddleware(TenantMainMiddleware):
+    """Select the jurisdiction's schema from the host; answer /health/ before any lookup."""
+
+    def process_request(self, request):
+        if request.path == HEALTH_PATH:
+            return health_response(request)
+        return super().process_request(request)
+
+    def no_tenant_found(self, request, hostname):
+        logger.info("unknown host requested")
+        return render(request, "errors/unknown_host.html", status=404)
+
+
+class MembershipMiddleware:
+    """On a jurisdiction host: activate its time zone and refuse signed-in non-members (403).
+
+    Authentication is not isolation: a session opened on one jurisdiction's host is worth nothing
+    on another's unless a membership says so. The API checks the same rule in its permission
+    class (token authentication happens inside DRF, after this middleware).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        tenant = getattr(request, "tenant", None)
+        tag_jurisdiction(connection.schema_name)
+        if tenant is None or tenant.is_public:
+            timezone.deactivate()
+            return self.get_response(request)
+
+        timezone.activate(tenant.zone)
+        try:
+            user = request.user
+            if user.is_authenticated:
+                request.membership = (
+                    Membership.objects.for_host(user, tenant).select_related("jurisdiction").first()
+                )
+                if request.membership is None and not request.path.startswith(OPEN_PREFIXES):
+                    return self.refuse(request, user)
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    @staticmethod
+    def refuse(request, user):
+        logger.warning(
+            "access refused: user %s has no membership here (path %s)", user.pk, request.path
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "error": {
+                        "status": 403,
+                        "code": "not_a_member",
+                        "message": "Vous n'avez pas accès à cette juridiction.",
+                    }
+                },
+                status=403,
+            )
+        return render(request, "errors/not_a_member.html", status=403)

@@ -1,0 +1,26 @@
+import logging
+
+from celery import shared_task
+from django_tenants.utils import tenant_context
+
+from saas_platform.celery import app
+
+from .models import Jurisdiction
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="platform.run_in_live_jurisdictions")
+def run_in_live_jurisdictions(task_name: str) -> int:
+    """Send ``task_name`` once in the schema of every live jurisdiction.
+
+    Beat calls this from the public schema; each message carries the jurisdiction's schema, so the
+    worker runs it there. Jurisdictions still onboarding or suspended get nothing.
+    """
+    count = 0
+    for jurisdiction in Jurisdiction.objects.live().only("pk", "schema_name").iterator():
+        with tenant_context(jurisdiction):
+            app.send_task(task_name)
+        count += 1
+    logger.info("periodic %s sent to %d live jurisdictions", task_name, count)
+    return count

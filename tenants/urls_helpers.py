@@ -1,0 +1,16 @@
+from django.conf import settings
+
+
+def host_url(request, domain: str, path: str = "/") -> str:
+    """An absolute URL on another host of the platform, keeping the scheme and port of this request."""
+    host = request.get_host()
+    port = host.rsplit(":", 1)[1] if ":" in host else settings.PLATFORM_PORT
+    netloc = f"{domain}:{port}" if port and port not in ("80", "443") else domain
+    return f"{request.scheme}://{netloc}{path}"
+
+
+def jurisdiction_home_url(request, jurisdiction) -> str | None:
+    """The home page of a jurisdiction on its primary domain (domains may be prefetched)."""
+    domains = list(jurisdiction.domains.all())
+    primary = next((d for d in domains if d.is_primary), domains[0] if domains else None)
+    return host_url(request, primary.domain) if primary else None

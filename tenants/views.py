@@ -1,0 +1,76 @@
+"""Pages of a jurisdiction host: home with sign-in, dashboard, switching jurisdiction."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .handoff import consume_token, issue_token
+from .models import Membership
+from .urls_helpers import host_url, jurisdiction_home_url
+
+logger = logging.getLogger("tenants.access")
+
+
+def memberships_with_links(request):
+    memberships = (
+        Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("jurisdiction")
+        .prefetch_related("jurisdiction__domains")
+        .order_by("jurisdiction__name")
+    )
+    current = getattr(request, "tenant", None)
+    return [
+        {
+            "membership": membership,
+            "is_current": current is not None and membership.jurisdiction_id == current.pk,
+            "url": jurisdiction_home_url(request, membership.jurisdiction),
+        }
+        for membership in memberships
+    ]
+
+
+def home(request):
+    if request.user.is_authenticated and request.membership is not None:
+        return redirect("dashboard")
+    return render(request, "tenants/home.html")
+
+
+@login_required
+def dashboard(request):
+    return render(
+        request,
+        "tenants/dashboard.html",
+        {"memberships": memberships_with_links(request)},
+    )
+
+
+@login_required
+@require_POST
+def switch(request, slug):
+    """Go to another jurisdiction of the agent, already signed in there."""
+    membership = get_object_or_404(
+        Membership.objects.active().select_related("jurisdiction"),
+        user=request.user,
+        jurisdiction__slug=slug,
+    )
+    target = membership.jurisdiction
+    token = issue_token(request.user.pk, target.schema_name)
+    domain = target.primary_domain_name()
+    return redirect(host_url(request, domain, f"/connexion/relais/{token}/"))
+
+
+def accept_handoff(request, token):
+    user_id = consume_token(token, connection.schema_name)
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None or not Membership.objects.for_host(user, request.tenant).exists():
+        logger.warning("handoff refused")
+        messages.error(request, "Ce lien de changement de juridiction a expiré. Connectez-vous.")
+        return redirect("account_login")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("dashboard")
