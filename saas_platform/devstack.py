@@ -34,7 +34,9 @@ def _check_database(url: str) -> None:
     try:
         psycopg.connect(conninfo, connect_timeout=3).close()
     except psycopg.Error as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first_line = (
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
         raise ServiceError(f"DATABASE_URL is unreachable: {first_line}") from error
 
 
@@ -96,12 +98,12 @@ class Services:
 
     def stop(self) -> None:
         if self.redis is not None:
+            import contextlib
+
             import redis
 
-            try:
+            with contextlib.suppress(redis.RedisError):  # already gone
                 self.redis.shutdown(save=True, now=True, force=True)
-            except redis.RedisError:
-                pass  # already gone
             self.redis = None
         if self.pg is not None:
             self.pg.cleanup()
@@ -159,10 +161,32 @@ def run(env: dict) -> int:
     manager = Manager()
     processes = {
         "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        "worker": [python, "-m", "celery", "-A", "saas_platform", "worker", "-l", "info",
-                   "--concurrency", "2", "--without-mingle", "--without-gossip"],
-        "beat": [python, "-m", "celery", "-A", "saas_platform", "beat", "-l", "info",
-                 "--schedule", str(VAR / "celerybeat-schedule")],
+        "worker": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "saas_platform",
+            "worker",
+            "-l",
+            "info",
+            "--concurrency",
+            "2",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        "beat": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "saas_platform",
+            "beat",
+            "-l",
+            "info",
+            "--schedule",
+            str(VAR / "celerybeat-schedule"),
+        ],
     }
     for name, command in processes.items():
         manager.add_process(name, " ".join(command), env=env, cwd=str(ROOT))
@@ -177,7 +201,9 @@ def run(env: dict) -> int:
 
     def announce():
         seconds = wait_for_health(f"{base}/health/")
-        state = f"healthy after {seconds:.1f} s" if seconds is not None else "NOT healthy after 60 s"
+        state = (
+            f"healthy after {seconds:.1f} s" if seconds is not None else "NOT healthy after 60 s"
+        )
         print("\n".join(lines) + f"\n/health/ {state}", flush=True)
 
     threading.Thread(target=announce, daemon=True).start()

@@ -16,7 +16,7 @@ def _timed(check) -> dict:
     started = time.perf_counter()
     try:
         extra = check() or {}
-    except Exception as error:  # noqa: BLE001 - any failure means "down"
+    except Exception as error:
         return {"status": "down", "error": type(error).__name__}
     return {"status": "up", "latency_ms": round((time.perf_counter() - started) * 1000, 1), **extra}
 

@@ -37,7 +37,9 @@ def scrub(value: Any, depth: int = 0) -> Any:
         return {
             key: (
                 FILTERED
-                if isinstance(key, str) and SENSITIVE_KEY.search(key) and value[key] not in (None, "")
+                if isinstance(key, str)
+                and SENSITIVE_KEY.search(key)
+                and value[key] not in (None, "")
                 else scrub(item, depth + 1)
             )
             for key, item in value.items()

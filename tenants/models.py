@@ -51,7 +51,9 @@ class JurisdictionQuerySet(models.QuerySet):
 class Jurisdiction(TenantMixin):
     """One tribunal judiciaire and the SPIP (or antenna) that works with it."""
 
-    slug = models.SlugField("identifiant court", max_length=42, unique=True, validators=[slug_validator])
+    slug = models.SlugField(
+        "identifiant court", max_length=42, unique=True, validators=[slug_validator]
+    )
     name = models.CharField("nom affiché", max_length=200)
     tj_name = models.CharField("nom du tribunal judiciaire", max_length=200, blank=True)
     spip_name = models.CharField("nom du SPIP", max_length=200, blank=True)

@@ -1,4 +1,4 @@
-"""Operations on jurisdictions. Views, commands and tasks call these; they do not re-implement them."""
+"""Operations on jurisdictions. Views, commands and tasks call these, never re-implement them."""
 
 import time
 from dataclasses import dataclass
@@ -59,12 +59,16 @@ def create_jurisdiction(spec: JurisdictionSpec, *, acting_user=None) -> tuple[Ju
         status=spec.status,
         went_live_at=timezone.now() if spec.status == JurisdictionStatus.LIVE else None,
     )
-    jurisdiction.full_clean()
+    if Jurisdiction.objects.filter(slug=spec.slug).exists():
+        raise ValidationError({"slug": f"Une juridiction a déjà l'identifiant « {spec.slug} »."})
+    jurisdiction.full_clean(exclude=["schema_name"])
     taken = Domain.objects.filter(domain__in=domains).values_list("domain", flat=True)
     if taken:
         raise ValidationError({"domains": f"Domaine déjà utilisé : {', '.join(sorted(taken))}."})
     if schema_exists(jurisdiction.schema_name):
-        raise ValidationError({"slug": "Un schéma porte déjà ce nom : choisissez un autre identifiant."})
+        raise ValidationError(
+            {"slug": "Un schéma porte déjà ce nom : choisissez un autre identifiant."}
+        )
 
     with transaction.atomic():
         jurisdiction.save()
@@ -113,7 +117,11 @@ def ensure_public_tenant() -> Jurisdiction:
     """The row that stands for the public schema, with the national host as its domain."""
     public, _ = Jurisdiction.objects.get_or_create(
         schema_name=settings.PUBLIC_SCHEMA_NAME,
-        defaults={"slug": "national", "name": "Plateforme nationale", "status": JurisdictionStatus.LIVE},
+        defaults={
+            "slug": "national",
+            "name": "Plateforme nationale",
+            "status": JurisdictionStatus.LIVE,
+        },
     )
     Domain.objects.get_or_create(
         domain=settings.PLATFORM_DOMAIN, defaults={"tenant": public, "is_primary": True}

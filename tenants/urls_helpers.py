@@ -2,7 +2,7 @@ from django.conf import settings
 
 
 def host_url(request, domain: str, path: str = "/") -> str:
-    """An absolute URL on another host of the platform, keeping the scheme and port of this request."""
+    """An absolute URL on another host of the platform, with this request's scheme and port."""
     host = request.get_host()
     port = host.rsplit(":", 1)[1] if ":" in host else settings.PLATFORM_PORT
     netloc = f"{domain}:{port}" if port and port not in ("80", "443") else domain

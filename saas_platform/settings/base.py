@@ -178,7 +178,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Suivi justice",
-    "DESCRIPTION": "API des juridictions : chaque juridiction a son hôte, ses données et ses agents.",
+    "DESCRIPTION": "API des juridictions : chacune a son hôte, ses données et ses agents.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["tenants.api.permissions.IsJurisdictionMember"],

@@ -8,3 +8,9 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 ACCOUNT_RATE_LIMITS = False
+
+import os  # noqa: E402
+
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Each test run consumes its own queue, so that no other worker on the same Redis takes its tasks.
+CELERY_TASK_DEFAULT_QUEUE = f"tests-{os.getpid()}"

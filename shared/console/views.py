@@ -36,9 +36,7 @@ def console(request):
         "console/console.html",
         {
             "jurisdictions": [
-                {"jurisdiction": j, "url": jurisdiction_home_url(request, j)}
-                for j in jurisdictions
+                {"jurisdiction": j, "url": jurisdiction_home_url(request, j)} for j in jurisdictions
             ]
         },
     )
-

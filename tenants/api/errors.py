@@ -33,6 +33,8 @@ def exception_handler(exc, context):
         code = "not_found" if response.status_code == 404 else "permission_denied"
     body = {"status": response.status_code, "code": code, "message": MESSAGES.get(code, "Erreur.")}
     if isinstance(exc, exceptions.ValidationError):
-        body["fields"] = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body["fields"] = (
+            exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        )
     response.data = {"error": body}
     return response

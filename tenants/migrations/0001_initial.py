@@ -3,13 +3,13 @@
 import django.core.validators
 import django.db.models.deletion
 import django_tenants.postgresql_backend.base
-import tenants.models
 from django.conf import settings
 from django.db import migrations, models
 
+import tenants.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,70 +18,282 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Jurisdiction',
+            name="Jurisdiction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('schema_name', models.CharField(db_index=True, max_length=63, unique=True, validators=[django_tenants.postgresql_backend.base._check_schema_name])),
-                ('slug', models.SlugField(max_length=42, unique=True, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9-]{1,40}[a-z0-9]$', "L'identifiant court ne contient que des minuscules, chiffres et tirets (3 à 42 caractères).")], verbose_name='identifiant court')),
-                ('name', models.CharField(max_length=200, verbose_name='nom affiché')),
-                ('tj_name', models.CharField(blank=True, max_length=200, verbose_name='nom du tribunal judiciaire')),
-                ('spip_name', models.CharField(blank=True, max_length=200, verbose_name='nom du SPIP')),
-                ('departements', models.CharField(blank=True, max_length=60, validators=[django.core.validators.RegexValidator('^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[6-8])(,(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[6-8]))*$', 'Indiquez les codes de département séparés par des virgules, par exemple 92 ou 974.')], verbose_name='départements')),
-                ('time_zone', models.CharField(default='Europe/Paris', max_length=64, validators=[tenants.models.validate_time_zone], verbose_name='fuseau horaire')),
-                ('phone_region', models.CharField(choices=[('FR', 'France métropolitaine'), ('RE', 'La Réunion'), ('YT', 'Mayotte'), ('GP', 'Guadeloupe'), ('MQ', 'Martinique'), ('GF', 'Guyane'), ('PM', 'Saint-Pierre-et-Miquelon'), ('BL', 'Saint-Barthélemy'), ('MF', 'Saint-Martin'), ('NC', 'Nouvelle-Calédonie'), ('PF', 'Polynésie française'), ('WF', 'Wallis-et-Futuna')], default='FR', max_length=2, verbose_name='région téléphonique')),
-                ('sms_sender_name', models.CharField(default='JUSTICE', max_length=11, validators=[django.core.validators.RegexValidator('^(?=.*[A-Za-z])[A-Za-z0-9]{3,11}$', "Le nom d'expéditeur SMS compte de 3 à 11 lettres latines ou chiffres, sans espace ni accent, et pas uniquement des chiffres.")], verbose_name='expéditeur des SMS')),
-                ('brand_name', models.CharField(blank=True, max_length=120, verbose_name='nom sur le bandeau')),
-                ('primary_colour', models.CharField(default='#000091', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', "La couleur s'écrit en hexadécimal, par exemple #000091.")], verbose_name='couleur principale')),
-                ('logo', models.ImageField(blank=True, upload_to='branding/', verbose_name='logo')),
-                ('status', models.CharField(choices=[('onboarding', "En cours d'ouverture"), ('live', 'En service'), ('suspended', 'Suspendue')], default='onboarding', max_length=20, verbose_name='statut')),
-                ('went_live_at', models.DateTimeField(blank=True, null=True, verbose_name='mise en service')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "schema_name",
+                    models.CharField(
+                        db_index=True,
+                        max_length=63,
+                        unique=True,
+                        validators=[django_tenants.postgresql_backend.base._check_schema_name],
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=42,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z][a-z0-9-]{1,40}[a-z0-9]$",
+                                "L'identifiant court ne contient que des minuscules, chiffres et tirets (3 à 42 caractères).",
+                            )
+                        ],
+                        verbose_name="identifiant court",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom affiché")),
+                (
+                    "tj_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="nom du tribunal judiciaire"
+                    ),
+                ),
+                (
+                    "spip_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="nom du SPIP"),
+                ),
+                (
+                    "departements",
+                    models.CharField(
+                        blank=True,
+                        max_length=60,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[6-8])(,(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[6-8]))*$",
+                                "Indiquez les codes de département séparés par des virgules, par exemple 92 ou 974.",
+                            )
+                        ],
+                        verbose_name="départements",
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="Europe/Paris",
+                        max_length=64,
+                        validators=[tenants.models.validate_time_zone],
+                        verbose_name="fuseau horaire",
+                    ),
+                ),
+                (
+                    "phone_region",
+                    models.CharField(
+                        choices=[
+                            ("FR", "France métropolitaine"),
+                            ("RE", "La Réunion"),
+                            ("YT", "Mayotte"),
+                            ("GP", "Guadeloupe"),
+                            ("MQ", "Martinique"),
+                            ("GF", "Guyane"),
+                            ("PM", "Saint-Pierre-et-Miquelon"),
+                            ("BL", "Saint-Barthélemy"),
+                            ("MF", "Saint-Martin"),
+                            ("NC", "Nouvelle-Calédonie"),
+                            ("PF", "Polynésie française"),
+                            ("WF", "Wallis-et-Futuna"),
+                        ],
+                        default="FR",
+                        max_length=2,
+                        verbose_name="région téléphonique",
+                    ),
+                ),
+                (
+                    "sms_sender_name",
+                    models.CharField(
+                        default="JUSTICE",
+                        max_length=11,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(?=.*[A-Za-z])[A-Za-z0-9]{3,11}$",
+                                "Le nom d'expéditeur SMS compte de 3 à 11 lettres latines ou chiffres, sans espace ni accent, et pas uniquement des chiffres.",
+                            )
+                        ],
+                        verbose_name="expéditeur des SMS",
+                    ),
+                ),
+                (
+                    "brand_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="nom sur le bandeau"),
+                ),
+                (
+                    "primary_colour",
+                    models.CharField(
+                        default="#000091",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$",
+                                "La couleur s'écrit en hexadécimal, par exemple #000091.",
+                            )
+                        ],
+                        verbose_name="couleur principale",
+                    ),
+                ),
+                ("logo", models.ImageField(blank=True, upload_to="branding/", verbose_name="logo")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("onboarding", "En cours d'ouverture"),
+                            ("live", "En service"),
+                            ("suspended", "Suspendue"),
+                        ],
+                        default="onboarding",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "went_live_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="mise en service"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'juridiction',
-                'ordering': ['name'],
+                "verbose_name": "juridiction",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(db_index=True, max_length=253, unique=True)),
-                ('is_primary', models.BooleanField(db_index=True, default=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='tenants.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("domain", models.CharField(db_index=True, max_length=253, unique=True)),
+                ("is_primary", models.BooleanField(db_index=True, default=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="domains",
+                        to="tenants.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'domaine',
+                "verbose_name": "domaine",
             },
         ),
         migrations.CreateModel(
-            name='JurisdictionEvent',
+            name="JurisdictionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Création'), ('status_changed', 'Changement de statut')], max_length=32)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='tenants.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Création"),
+                            ("status_changed", "Changement de statut"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="tenants.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'événement de juridiction',
-                'ordering': ['-at'],
+                "verbose_name": "événement de juridiction",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('local_admin', 'Administrateur local'), ('prosecutor', 'Parquet'), ('bex', 'Agent du BEX'), ('dir_greff_bex', 'Directeur de greffe (BEX)'), ('greff_co', 'Greffier (comparution)'), ('greff_tpe', 'Greffier (tribunal pour enfants)'), ('greff_crpc', 'Greffier (CRPC)'), ('greff_ca', "Greffier (cour d'appel)"), ('jap', "Juge de l'application des peines"), ('secretary_court', 'Secrétariat (tribunal)'), ('greff_sap', 'Greffier (SAP)'), ('dir_greff_sap', 'Directeur de greffe (SAP)'), ('dpip', "Directeur pénitentiaire d'insertion et de probation"), ('cpip', "Conseiller pénitentiaire d'insertion et de probation"), ('secretary_spip', 'Secrétariat (SPIP)'), ('educator', 'Éducateur'), ('psychologist', 'Psychologue'), ('overseer', 'Surveillant (PSE/DDSE)')], max_length=32, verbose_name='rôle')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='tenants.jurisdiction')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("local_admin", "Administrateur local"),
+                            ("prosecutor", "Parquet"),
+                            ("bex", "Agent du BEX"),
+                            ("dir_greff_bex", "Directeur de greffe (BEX)"),
+                            ("greff_co", "Greffier (comparution)"),
+                            ("greff_tpe", "Greffier (tribunal pour enfants)"),
+                            ("greff_crpc", "Greffier (CRPC)"),
+                            ("greff_ca", "Greffier (cour d'appel)"),
+                            ("jap", "Juge de l'application des peines"),
+                            ("secretary_court", "Secrétariat (tribunal)"),
+                            ("greff_sap", "Greffier (SAP)"),
+                            ("dir_greff_sap", "Directeur de greffe (SAP)"),
+                            ("dpip", "Directeur pénitentiaire d'insertion et de probation"),
+                            ("cpip", "Conseiller pénitentiaire d'insertion et de probation"),
+                            ("secretary_spip", "Secrétariat (SPIP)"),
+                            ("educator", "Éducateur"),
+                            ("psychologist", "Psychologue"),
+                            ("overseer", "Surveillant (PSE/DDSE)"),
+                        ],
+                        max_length=32,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="tenants.jurisdiction",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appartenance',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('user', 'jurisdiction'), name='one_active_membership_per_jurisdiction')],
+                "verbose_name": "appartenance",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)),
+                        fields=("user", "jurisdiction"),
+                        name="one_active_membership_per_jurisdiction",
+                    )
+                ],
             },
         ),
     ]

@@ -4,26 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Heartbeat',
+            name="Heartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ran_at', models.DateTimeField(verbose_name='exécuté à')),
-                ('schema_name', models.CharField(max_length=63, verbose_name='schéma')),
-                ('local_time', models.CharField(max_length=40, verbose_name='heure locale')),
-                ('time_zone', models.CharField(max_length=64, verbose_name='fuseau horaire')),
-                ('worker', models.CharField(blank=True, max_length=200, verbose_name='processus')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ran_at", models.DateTimeField(verbose_name="exécuté à")),
+                ("schema_name", models.CharField(max_length=63, verbose_name="schéma")),
+                ("local_time", models.CharField(max_length=40, verbose_name="heure locale")),
+                ("time_zone", models.CharField(max_length=64, verbose_name="fuseau horaire")),
+                ("worker", models.CharField(blank=True, max_length=200, verbose_name="processus")),
             ],
             options={
-                'verbose_name': 'battement',
-                'get_latest_by': 'ran_at',
+                "verbose_name": "battement",
+                "get_latest_by": "ran_at",
             },
         ),
     ]

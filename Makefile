@@ -1,0 +1,46 @@
+# The commands a person runs. `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PYTHON_BOOT ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: run test test-all quality lock bench-tenants clean-var help
+
+help:
+	@echo "make run            start the platform with demo data (http://localhost:$${PORT:-8000}/)"
+	@echo "make test           run the whole test suite (PostgreSQL, Redis, browser tests)"
+	@echo "make quality        ruff check and format, makemigrations --check, consistency tests"
+	@echo "make bench-tenants  time the creation of a jurisdiction (migrations vs cloning)"
+	@echo "make lock           re-lock requirements.lock from pyproject.toml"
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	@$(PY) -m saas_platform.devstack run
+
+test: $(STAMP)
+	@$(PY) -m saas_platform.devstack test $(PYTEST_ARGS)
+
+quality: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m saas_platform.devstack exec -- $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_consistency.py
+
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+bench-tenants: $(STAMP)
+	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/tenants.py
+
+clean-var:
+	rm -rf var/

@@ -1,0 +1,136 @@
+"""Test jurisdictions are created once per test database; each test activates the schema it needs.
+
+- ``db`` tests run in a transaction rolled back at the end (fast, the default).
+- ``committed_db`` tests commit for real (a Celery worker thread, a live server, two connections)
+  and clean up after themselves: every table of the test schemas is truncated, the public
+  accounts are removed, the test jurisdictions stay.
+"""
+
+import pytest
+from django.db import connection
+
+from tenants.constants import JurisdictionStatus
+from tenants.models import Domain, Jurisdiction
+from tenants.services import JurisdictionSpec, create_jurisdiction, ensure_public_tenant
+
+TEST_JURISDICTIONS = [
+    JurisdictionSpec(
+        slug="alpha",
+        name="Juridiction Alpha",
+        domains=("alpha.localhost",),
+        tj_name="Tribunal judiciaire d'Alpha",
+        spip_name="SPIP d'Alpha",
+        departements="92",
+        status=JurisdictionStatus.LIVE,
+        primary_colour="#18753C",
+    ),
+    JurisdictionSpec(
+        slug="beta",
+        name="Juridiction Bêta",
+        domains=("beta.localhost",),
+        departements="974",
+        time_zone="Indian/Reunion",
+        phone_region="RE",
+        status=JurisdictionStatus.LIVE,
+    ),
+    JurisdictionSpec(
+        slug="gamma",
+        name="Juridiction Gamma",
+        domains=("gamma.localhost",),
+        status=JurisdictionStatus.ONBOARDING,
+    ),
+]
+TEST_SLUGS = [spec.slug for spec in TEST_JURISDICTIONS]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        public = ensure_public_tenant()
+        Domain.objects.get_or_create(domain="testserver", defaults={"tenant": public})
+        for spec in TEST_JURISDICTIONS:
+            if not Jurisdiction.objects.filter(slug=spec.slug).exists():
+                create_jurisdiction(spec)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def jurisdictions(db) -> dict[str, Jurisdiction]:
+    return {j.slug: j for j in Jurisdiction.objects.filter(slug__in=TEST_SLUGS)}
+
+
+@pytest.fixture
+def alpha(jurisdictions):
+    return jurisdictions["alpha"]
+
+
+@pytest.fixture
+def beta(jurisdictions):
+    return jurisdictions["beta"]
+
+
+@pytest.fixture
+def gamma(jurisdictions):
+    return jurisdictions["gamma"]
+
+
+def _truncate_test_data() -> None:
+    connection.set_schema_to_public()
+    schemas = list(
+        Jurisdiction.objects.filter(slug__in=TEST_SLUGS).values_list("schema_name", flat=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) "
+            "FROM information_schema.tables WHERE table_schema = ANY(%s) "
+            "AND table_type = 'BASE TABLE' AND table_name <> 'django_migrations'",
+            [schemas],
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        tables += [
+            "public.accounts_user",
+            "public.django_session",
+            "public.django_celery_beat_periodictask",
+            "public.tenants_jurisdictionevent",
+        ]
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    # Jurisdictions a test created on top of the fixed ones: drop them and their schemas.
+    for extra in Jurisdiction.objects.tenants().exclude(slug__in=TEST_SLUGS):
+        extra.delete(force_drop=True)
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        try:
+            yield {j.slug: j for j in Jurisdiction.objects.filter(slug__in=TEST_SLUGS)}
+        finally:
+            _truncate_test_data()
+
+
+@pytest.fixture
+def celery_worker(committed_db):
+    """A real Celery worker (thread, solo pool) consuming this test run's queue on Redis."""
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    from saas_platform.celery import app
+
+    def close_connections(**kwargs):
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False, dispatch_uid="tests_close_connections")
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
+        ):
+            yield app
+    finally:
+        task_postrun.disconnect(dispatch_uid="tests_close_connections")

@@ -1,0 +1,75 @@
+import time
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django_celery_beat.models import PeriodicTask
+from django_tenants.utils import schema_context, tenant_context
+
+from jurisdiction_apps.core.models import Heartbeat
+from jurisdiction_apps.core.tasks import heartbeat
+from tenants.tasks import run_in_live_jurisdictions
+from tests.factories import MembershipFactory
+
+
+def heartbeats(jurisdiction) -> list[Heartbeat]:
+    with schema_context(jurisdiction.schema_name):
+        return list(Heartbeat.objects.all())
+
+
+def wait_for(condition, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_periodic_heartbeat_runs_once_in_each_live_jurisdiction_and_nowhere_else(
+    celery_worker, committed_db
+):
+    alpha, beta, gamma = committed_db["alpha"], committed_db["beta"], committed_db["gamma"]
+    sent = run_in_live_jurisdictions.delay("jurisdiction.heartbeat")  # as beat does, from public
+    assert sent.id
+    assert wait_for(lambda: heartbeats(alpha) and heartbeats(beta))
+    time.sleep(0.5)  # let any stray duplicate arrive before counting
+
+    (in_alpha,) = heartbeats(alpha)
+    (in_beta,) = heartbeats(beta)
+    assert heartbeats(gamma) == []  # onboarding: no periodic work yet
+    assert in_alpha.schema_name == alpha.schema_name
+    assert in_beta.schema_name == beta.schema_name
+    # Each task ran with its jurisdiction's time zone active.
+    assert in_alpha.time_zone == "Europe/Paris"
+    assert in_beta.time_zone == "Indian/Reunion"
+    assert in_beta.local_time.endswith("+04:00")
+
+
+def test_a_task_runs_in_the_schema_it_was_sent_from(celery_worker, committed_db):
+    alpha, beta = committed_db["alpha"], committed_db["beta"]
+    with tenant_context(beta):
+        heartbeat.delay()
+    assert wait_for(lambda: heartbeats(beta))
+    assert heartbeats(alpha) == []
+
+
+def test_beat_schedule_is_stored_for_django_celery_beat(committed_db):
+    call_command("sync_periodic_tasks")
+    call_command("sync_periodic_tasks")
+    task = PeriodicTask.objects.get()
+    assert task.task == "platform.run_in_live_jurisdictions"
+    assert task.args == '["jurisdiction.heartbeat"]'
+    assert task.interval.every == 300
+
+
+@pytest.mark.parametrize(
+    ("slug", "offset"), [("alpha", ("+01:00", "+02:00")), ("beta", ("+04:00",))]
+)
+def test_requests_run_in_the_jurisdictions_time_zone(jurisdictions, slug, offset):
+    membership = MembershipFactory(jurisdiction=jurisdictions[slug])
+    client = Client()
+    client.force_login(membership.user)
+    body = client.get("/api/v1/moi/", HTTP_HOST=f"{slug}.localhost").json()
+    assert body["local_time"].endswith(offset)
+    assert body["jurisdiction"]["slug"] == slug
