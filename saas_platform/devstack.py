@@ -149,8 +149,10 @@ Demo accounts (password: {password}):
 
 
 def run(env: dict) -> int:
+    import django
     from honcho.manager import Manager
 
+    django.setup()
     from tenants.demo import DEMO_JURISDICTIONS, DEMO_PASSWORD
 
     prepare_database(env)
