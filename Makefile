@@ -4,7 +4,7 @@ PYTHON_BOOT ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 PYTEST_ARGS ?=
 
 .PHONY: run test test-all quality lock bench-tenants clean-var help
@@ -14,12 +14,12 @@ help:
 	@echo "make test           run the whole test suite (PostgreSQL, Redis, browser tests)"
 	@echo "make quality        ruff check and format, makemigrations --check, consistency tests"
 	@echo "make bench-tenants  time the creation of a jurisdiction (migrations vs cloning)"
-	@echo "make lock           re-lock requirements.lock from pyproject.toml"
+	@echo "make lock           re-lock requirements.lock (runtime) and requirements-dev.lock"
 
-$(STAMP): requirements.lock
+$(STAMP): requirements-dev.lock
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	@$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	@$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-dev.lock
 	@rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP)
@@ -37,7 +37,8 @@ quality: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_consistency.py
 
 lock: $(STAMP)
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements-dev.lock
 
 bench-tenants: $(STAMP)
 	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/tenants.py

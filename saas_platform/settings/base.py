@@ -240,7 +240,6 @@ SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development")
 PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost")
 # Port appended to the links built between hosts (development only).
 PLATFORM_PORT = env_str("PORT", "")
-PLATFORM_SCHEME = env_str("PLATFORM_SCHEME", "http")
 
 from saas_platform.sentry import init_sentry  # noqa: E402
 

@@ -20,7 +20,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
 
 
 def redis_urls(redis_url: str) -> tuple[str, str]:

@@ -4,7 +4,6 @@ from .base import env_list, env_str
 DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", f".{env_str('PLATFORM_DOMAIN')}")
-PLATFORM_SCHEME = "https"
 PLATFORM_PORT = ""
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

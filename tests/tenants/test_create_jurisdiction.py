@@ -59,3 +59,13 @@ def test_bad_input_changes_nothing(committed_db, args, message):
 def test_slug_taken_is_refused(committed_db):
     with pytest.raises(CommandError, match="Une juridiction a déjà l'identifiant « alpha »"):
         call_command("create_jurisdiction", "alpha", "--name", "Doublon")
+
+
+def test_migrating_the_public_schema_puts_the_public_host_in_place(db):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    Domain.objects.filter(domain="localhost").delete()
+    config = apps.get_app_config("tenants")
+    post_migrate.send(sender=config, app_config=config, using="default", verbosity=0)
+    assert Domain.objects.get(domain="localhost").tenant.schema_name == "public"

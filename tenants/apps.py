@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_public_tenant(sender, using="default", **kwargs):
+    from django.conf import settings
+    from django.db import connections
+
+    if connections[using].schema_name != settings.PUBLIC_SCHEMA_NAME:
+        return
+    from .services import ensure_public_tenant
+
+    ensure_public_tenant()
+
+
+class TenantsConfig(AppConfig):
+    name = "tenants"
+    verbose_name = "Juridictions"
+
+    def ready(self):
+        # The public host answers as soon as the public schema is migrated.
+        post_migrate.connect(_ensure_public_tenant, sender=self, dispatch_uid="ensure_public")
