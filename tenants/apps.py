@@ -18,5 +18,11 @@ class TenantsConfig(AppConfig):
     verbose_name = "Juridictions"
 
     def ready(self):
+        # django-pgtrigger gives makemigrations and migrate a trigger-aware autodetector;
+        # django-tenants' migrate (migrate_schemas) must use the same one (Django check E001).
+        from django.core.management.commands import makemigrations
+        from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
+
+        MigrateSchemasCommand.autodetector = makemigrations.Command.autodetector
         # The public host answers as soon as the public schema is migrated.
         post_migrate.connect(_ensure_public_tenant, sender=self, dispatch_uid="ensure_public")

@@ -11,6 +11,7 @@ from django_tenants.utils import schema_exists
 
 from .constants import JurisdictionStatus
 from .models import Domain, Jurisdiction, JurisdictionEvent, Membership
+from .signals import jurisdiction_schema_ready
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def create_jurisdiction(spec: JurisdictionSpec, *, acting_user=None) -> tuple[Ju
         started = time.perf_counter()
         jurisdiction.create_schema(check_if_exists=False, verbosity=0)
         elapsed = time.perf_counter() - started
+        jurisdiction_schema_ready.send(sender=Jurisdiction, jurisdiction=jurisdiction)
         JurisdictionEvent.objects.create(
             jurisdiction=jurisdiction,
             kind=JurisdictionEvent.Kind.CREATED,

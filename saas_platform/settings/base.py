@@ -22,6 +22,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # One copy nationally (public schema).
 SHARED_APPS = [
     "django_tenants",
+    "pgtrigger",  # no tables; listed early so that its migration patches are in place first
     "tenants",
     "shared.accounts",
     "shared.console",
@@ -43,7 +44,12 @@ SHARED_APPS = [
 # One copy per jurisdiction (its own schema). django-tenants needs contenttypes in both.
 TENANT_APPS = [
     "django.contrib.contenttypes",
+    "pgtrigger",
+    "pghistory",
     "jurisdiction_apps.core",
+    "jurisdiction_apps.organisation",
+    "jurisdiction_apps.people",
+    "jurisdiction_apps.scheduling",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -67,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "tenants.middleware.MembershipMiddleware",
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -163,6 +170,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "Suivi justice <ne-pas-repondre@justice.gouv.fr>"
+)
+
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -234,6 +248,9 @@ LOGGING = {
 # --- Error reports ----------------------------------------------------------------------------
 SENTRY_DSN = env_str("SENTRY_DSN", "")
 SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development")
+
+# --- Audit trail (django-pghistory, trigger-based: bulk updates are caught too) ----------------
+PGTRIGGER_INSTALL_ON_MIGRATE = False  # triggers are in the migrations of each tenant app
 
 # --- Platform ---------------------------------------------------------------------------------
 # The parent domain of jurisdiction hosts: <slug>.<PLATFORM_DOMAIN>.

@@ -1,0 +1,187 @@
+"""Services, places, agendas and appointment types of one jurisdiction."""
+
+import pghistory
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from tenants.constants import Role
+
+from .constants import BookingMode, ContactMethod, PlaceKind, ServiceKind
+
+
+# Creations, changes and deletions, written by database triggers (bulk operations included).
+def audited_events() -> tuple:
+    # Fresh tracker objects for each model: pghistory binds them to the model it decorates.
+    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+
+
+class ArchivableQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
+class Archivable(models.Model):
+    """Once used, an object is archived (hidden from new work), never deleted."""
+
+    archived_at = models.DateTimeField("archivé le", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def archive(self) -> None:
+        if self.archived_at is None:
+            self.archived_at = timezone.now()
+            self.save(update_fields=["archived_at"])
+
+    def unarchive(self) -> None:
+        if self.archived_at is not None:
+            self.archived_at = None
+            self.save(update_fields=["archived_at"])
+
+
+class Service(models.Model):
+    kind = models.CharField("type", max_length=8, choices=ServiceKind.choices)
+    name = models.CharField("nom", max_length=200)
+
+    class Meta:
+        verbose_name = "service"
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AppointmentTypeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def bookable_by(self, role: str):
+        """Types a role may book: its own, or any for a local admin."""
+        if role == Role.LOCAL_ADMIN:
+            return self.active()
+        return self.active().filter(booking_roles__contains=[role])
+
+
+class AppointmentType(models.Model):
+    """A kind of convocation. Data, never code: behaviour hangs on its flags."""
+
+    code = models.SlugField("code", max_length=60, unique=True)
+    label = models.CharField("libellé", max_length=120)
+    plain_label = models.CharField(
+        "libellé pour la personne",
+        max_length=160,
+        blank=True,
+        help_text="Le nom du rendez-vous en mots simples, pour les SMS et le portail.",
+    )
+    service_kind = models.CharField("service", max_length=8, choices=ServiceKind.choices)
+    booking_mode = models.CharField(
+        "réservation", max_length=12, choices=BookingMode.choices, default=BookingMode.SLOT
+    )
+    weekend_allowed = models.BooleanField("possible le week-end", default=False)
+    booking_roles = ArrayField(
+        models.CharField(max_length=32, choices=Role.choices),
+        verbose_name="rôles qui réservent",
+        default=list,
+        blank=True,
+    )
+    address_visible = models.BooleanField("adresse visible par la personne", default=True)
+    reminder_delay_hours = models.PositiveSmallIntegerField(
+        "délai du rappel (heures)", default=48, validators=[MinValueValidator(1)]
+    )
+    needs_case_number = models.BooleanField("numéro de parquet demandé", default=False)
+    default_duration_minutes = models.PositiveSmallIntegerField("durée par défaut", default=30)
+    is_active = models.BooleanField("actif", default=True)
+
+    objects = AppointmentTypeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "type de rendez-vous"
+        ordering = ["service_kind", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def books_on_slots(self) -> bool:
+        return self.booking_mode == BookingMode.SLOT
+
+
+class PlaceQuerySet(ArchivableQuerySet):
+    def offering(self, appointment_type):
+        return self.active().filter(appointment_types=appointment_type)
+
+
+@pghistory.track(*audited_events(), model_name="PlaceAudit")
+class Place(Archivable):
+    """Where an appointment happens: an office, the person's home, or by phone."""
+
+    kind = models.CharField(
+        "nature", max_length=8, choices=PlaceKind.choices, default=PlaceKind.OFFICE
+    )
+    service = models.ForeignKey(
+        Service, verbose_name="service", null=True, blank=True, on_delete=models.PROTECT
+    )
+    name = models.CharField("nom", max_length=200)
+    address = models.CharField("adresse", max_length=255, blank=True)
+    postcode = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("commune", max_length=120, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    main_contact_method = models.CharField(
+        "moyen de contact principal",
+        max_length=8,
+        choices=ContactMethod.choices,
+        default=ContactMethod.PHONE,
+    )
+    access_notes = models.TextField("accès", blank=True)
+    info_url = models.URLField("page « préparer ma convocation »", blank=True)
+    appointment_types = models.ManyToManyField(
+        AppointmentType,
+        verbose_name="types de rendez-vous proposés",
+        blank=True,
+        related_name="places",
+    )
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lieu"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_address(self) -> str:
+        return ", ".join(
+            part for part in (self.address, f"{self.postcode} {self.city}".strip()) if part
+        )
+
+
+@pghistory.track(*audited_events(), model_name="AgendaAudit")
+class Agenda(Archivable):
+    place = models.ForeignKey(
+        Place, verbose_name="lieu", on_delete=models.PROTECT, related_name="agendas"
+    )
+    name = models.CharField("nom", max_length=200)
+
+    objects = ArchivableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "agenda"
+        ordering = ["place__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "name"], name="unique_agenda_name_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place.name} — {self.name}"

@@ -1,0 +1,134 @@
+"""People followed by the jurisdiction (PPSMJ)."""
+
+from datetime import date
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+
+from jurisdiction_apps.organisation.models import Archivable, ArchivableQuerySet, audited_events
+
+from .constants import Residence
+from .normalisation import search_key
+
+
+class PersonQuerySet(ArchivableQuerySet):
+    def search(self, text: str, region: str):
+        """Name (partial, accent-insensitive), phone in any common writing, or APPI number."""
+        from .normalisation import clean_appi_number, is_valid_appi_number, phone_search_candidates
+
+        text = (text or "").strip()
+        if not text:
+            return self.none()
+        condition = Q()
+        appi = clean_appi_number(text)
+        if is_valid_appi_number(appi):
+            condition |= Q(appi_number=appi)
+        phones = phone_search_candidates(text, region)
+        if phones:
+            condition |= Q(phone__in=phones)
+        tokens = search_key(text).split()
+        if tokens and not phones:
+            name_condition = Q()
+            for token in tokens:
+                name_condition &= Q(search_name__contains=token)
+            condition |= name_condition
+        return self.filter(condition) if condition else self.none()
+
+
+@pghistory.track(*audited_events(), model_name="PersonAudit")
+class Person(Archivable):
+    last_name = models.CharField("nom", max_length=120)
+    first_names = models.CharField("prénoms", max_length=200)
+    birth_date = models.DateField("date de naissance")
+    phone = models.CharField("téléphone portable", max_length=20, blank=True)
+    no_mobile_phone = models.BooleanField("pas de téléphone portable", default=False)
+    refuses_sms = models.BooleanField("refuse les SMS", default=False)
+    appi_number = models.CharField("numéro APPI", max_length=13, blank=True)
+    residence = models.CharField(
+        "résidence", max_length=10, choices=Residence.choices, default=Residence.CITY
+    )
+    city = models.CharField("commune", max_length=120, blank=True)
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="agent référent",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
+    search_name = models.CharField(max_length=400, editable=False, default="")
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "personne suivie"
+        verbose_name_plural = "personnes suivies"
+        ordering = ["last_name", "first_names"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], condition=~Q(phone=""), name="unique_person_phone"
+            ),
+            models.UniqueConstraint(
+                fields=["appi_number"], condition=~Q(appi_number=""), name="unique_person_appi"
+            ),
+            models.CheckConstraint(
+                condition=Q(residence="city") | Q(city=""), name="city_only_when_residing"
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_name"], opclasses=["gin_trgm_ops"], name="person_name_trgm"),
+            models.Index(fields=["last_name", "first_names", "birth_date"], name="person_identity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name} {self.first_names}"
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.last_name, self.first_names)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
+
+    @property
+    def can_receive_sms(self) -> bool:
+        return bool(self.phone) and not self.no_mobile_phone and not self.refuses_sms
+
+    @property
+    def sms_status(self) -> str:
+        if self.refuses_sms:
+            return "Refuse les SMS"
+        if self.no_mobile_phone or not self.phone:
+            return "Pas de téléphone portable"
+        return "Reçoit les SMS"
+
+    @property
+    def age(self) -> int:
+        today = date.today()
+        before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
+        return today.year - self.birth_date.year - before_birthday
+
+
+class PersonView(models.Model):
+    """Who opened whose page, and when (GDPR art. 10: every view is traceable; kept a year)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="views")
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "consultation"
+        ordering = ["-viewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} → {self.person_id}"

@@ -1,0 +1,94 @@
+"""Pure functions that clean what agents type: names, phone numbers, APPI numbers."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+APPI_PATTERN = re.compile(r"^(\d{8}|\d{12})[A-Za-z]?$")
+MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def search_key(*parts: str) -> str:
+    """Lower-case, accent-free, single-spaced text for name search."""
+    text = " ".join(part for part in parts if part)
+    text = strip_accents(text).lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return text.strip()
+
+
+def clean_last_name(value: str) -> str:
+    return " ".join(value.split()).upper()
+
+
+def clean_first_names(value: str) -> str:
+    """Capitalise each name, keeping hyphens and apostrophes: jean-pierre → Jean-Pierre."""
+    words = " ".join(value.split()).lower()
+    return re.sub(r"(^|[\s\-'’])(\w)", lambda m: m.group(1) + m.group(2).upper(), words)
+
+
+def clean_appi_number(value: str) -> str:
+    value = re.sub(r"[\s.]", "", value or "").removeprefix("n°").removeprefix("N°")
+    return value.upper()
+
+
+def is_valid_appi_number(value: str) -> bool:
+    return bool(APPI_PATTERN.match(value))
+
+
+class PhoneError(ValueError):
+    """A French message that says what is wrong with a phone number."""
+
+
+@dataclass(frozen=True)
+class ParsedPhone:
+    e164: str
+    is_mobile: bool
+
+
+def parse_phone(raw: str, region: str) -> ParsedPhone:
+    """Parse a number typed in national or international form, with the jurisdiction's region."""
+    text = (raw or "").strip()
+    if not text:
+        raise PhoneError("Indiquez un numéro de téléphone.")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as error:
+        raise PhoneError("Ce numéro de téléphone n'est pas lisible.") from error
+    if not phonenumbers.is_possible_number(number):
+        raise PhoneError("Ce numéro de téléphone est incomplet ou trop long.")
+    if not phonenumbers.is_valid_number(number):
+        raise PhoneError("Ce numéro de téléphone n'existe pas.")
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return ParsedPhone(e164=e164, is_mobile=phonenumbers.number_type(number) in MOBILE_TYPES)
+
+
+def parse_mobile(raw: str, region: str) -> str:
+    """E.164 of a mobile number, or PhoneError (landlines cannot receive SMS)."""
+    parsed = parse_phone(raw, region)
+    if not parsed.is_mobile:
+        raise PhoneError(
+            "Ce numéro est une ligne fixe : indiquez un portable pour que la personne reçoive "
+            "ses SMS, ou cochez « pas de téléphone portable »."
+        )
+    return parsed.e164
+
+
+def phone_search_candidates(raw: str, region: str) -> list[str]:
+    """E.164 forms a search text may stand for (any common writing), or nothing."""
+    digits = re.sub(r"[^\d+]", "", raw)
+    if len(re.sub(r"\D", "", digits)) < 8:
+        return []
+    try:
+        return [parse_phone(digits, region).e164]
+    except PhoneError:
+        return []

@@ -1,0 +1,1 @@
+"""Views of the scheduling app (thin: forms validate, services act)."""

@@ -1,0 +1,67 @@
+"""Who may do what in a jurisdiction: the one place where roles meet actions.
+
+Views use ``action_required``; templates use ``membership|can:"action"``; the API's permission
+classes will read the same table. tests/tenants/test_permissions.py checks every role against
+every action.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+from .constants import MANAGER_ROLES, Role
+
+
+class Action(models.TextChoices):
+    VIEW_PEOPLE = "view_people", "Consulter les personnes et leurs rendez-vous"
+    EDIT_PEOPLE = "edit_people", "Enregistrer et modifier les personnes"
+    ARCHIVE_PEOPLE = "archive_people", "Archiver une personne"
+    BOOK = "book", "Convoquer (selon les types de rendez-vous du rôle)"
+    RECORD_OUTCOME = "record_outcome", "Renseigner, excuser, annuler, reporter un rendez-vous"
+    VIEW_AUDIT = "view_audit", "Lire la traçabilité d'une personne"
+    MANAGE_PLACES = "manage_places", "Gérer lieux, agendas et créneaux"
+    MANAGE_AGENTS = "manage_agents", "Gérer et inviter les agents"
+
+
+ALL_ROLES = frozenset(Role)
+STAFF_ROLES = ALL_ROLES - {Role.PROSECUTOR}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Action.VIEW_PEOPLE: ALL_ROLES,
+    Action.EDIT_PEOPLE: STAFF_ROLES - {Role.PSYCHOLOGIST},
+    Action.ARCHIVE_PEOPLE: MANAGER_ROLES,
+    Action.BOOK: STAFF_ROLES,  # narrowed per appointment type by AppointmentType.booking_roles
+    Action.RECORD_OUTCOME: STAFF_ROLES,
+    Action.VIEW_AUDIT: MANAGER_ROLES | {Role.JAP},
+    Action.MANAGE_PLACES: MANAGER_ROLES,
+    Action.MANAGE_AGENTS: MANAGER_ROLES,
+}
+
+
+def role_can(role: str | None, action: str) -> bool:
+    return role is not None and role in PERMISSIONS[action]
+
+
+def can(membership, action: str) -> bool:
+    return membership is not None and role_can(membership.role, action)
+
+
+def action_required(action: str):
+    """View decorator: signed in, member of the host's jurisdiction, and allowed to ``action``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not can(getattr(request, "membership", None), action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.required_action = action
+        return wrapper
+
+    return decorator
