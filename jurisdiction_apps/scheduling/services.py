@@ -15,7 +15,7 @@ from django.utils import timezone
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 
-from .calendar import is_public_holiday, local_datetime
+from .territory import is_public_holiday, local_datetime
 from .constants import (
     SEAT_HOLDING_STATES,
     SLOT_GENERATION_DAYS,
