@@ -15,11 +15,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings.dev")
 
 app = CeleryApp("saas_platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["tenants", "jurisdiction_apps.core"])
+app.autodiscover_tasks(["tenants", "jurisdiction_apps.core", "jurisdiction_apps.scheduling"])
 
 # name of the beat entry -> (task run in each live jurisdiction, interval setting name)
 PERIODIC_TASKS = {
     "Battement de chaque juridiction": ("jurisdiction.heartbeat", "HEARTBEAT_INTERVAL_SECONDS"),
+    "Génération des créneaux": ("jurisdiction.generate_slots", "SLOT_GENERATION_INTERVAL_SECONDS"),
 }
 
 

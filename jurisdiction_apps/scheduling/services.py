@@ -15,7 +15,6 @@ from django.utils import timezone
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 
-from .territory import is_public_holiday, local_datetime
 from .constants import (
     SEAT_HOLDING_STATES,
     SLOT_GENERATION_DAYS,
@@ -25,6 +24,7 @@ from .constants import (
 )
 from .models import Appointment, AppointmentEvent, Slot, SlotTemplate, TransitionError
 from .signals import appointment_event
+from .territory import is_public_holiday, local_datetime
 
 
 class BookingError(Exception):
@@ -57,12 +57,19 @@ def generate_slots(
     departements = jurisdiction.departement_list
     first = start + timedelta(days=(template.weekday - start.weekday()) % 7)
     now = timezone.now()
+    existing = set(
+        Slot.objects.filter(
+            agenda_id=template.agenda_id,
+            appointment_type_id=template.appointment_type_id,
+            starts_at__gte=local_datetime(first, template.start_time, zone),
+        ).values_list("starts_at", flat=True)
+    )
     slots = []
     day = first
     while day <= until:
         if (weekend_allowed or day.weekday() < 5) and not is_public_holiday(day, departements):
             starts_at = local_datetime(day, template.start_time, zone)
-            if starts_at > now:
+            if starts_at > now and starts_at not in existing:
                 slots.append(
                     Slot(
                         agenda_id=template.agenda_id,
@@ -74,8 +81,9 @@ def generate_slots(
                     )
                 )
         day += timedelta(days=7)
-    created = Slot.objects.bulk_create(slots, ignore_conflicts=True)
-    return len([slot for slot in created if slot.pk is not None]) if slots else 0
+    # A concurrent run may have created some meanwhile: the unique constraint keeps one of each.
+    Slot.objects.bulk_create(slots, ignore_conflicts=True)
+    return len(slots)
 
 
 def save_slot_template(template: SlotTemplate, *, acting_user) -> int:

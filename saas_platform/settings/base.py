@@ -133,6 +133,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Seconds between two heartbeats of each live jurisdiction.
 HEARTBEAT_INTERVAL_SECONDS = int(env_str("HEARTBEAT_INTERVAL_SECONDS", "300"))
+# Slot templates are extended once a day (and at once when a template is saved).
+SLOT_GENERATION_INTERVAL_SECONDS = int(env_str("SLOT_GENERATION_INTERVAL_SECONDS", "86400"))
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

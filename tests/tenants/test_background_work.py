@@ -57,10 +57,11 @@ def test_a_task_runs_in_the_schema_it_was_sent_from(celery_worker, committed_db)
 def test_beat_schedule_is_stored_for_django_celery_beat(committed_db):
     call_command("sync_periodic_tasks")
     call_command("sync_periodic_tasks")
-    task = PeriodicTask.objects.get()
-    assert task.task == "platform.run_in_live_jurisdictions"
-    assert task.args == '["jurisdiction.heartbeat"]'
-    assert task.interval.every == 300
+    tasks = {task.args: task for task in PeriodicTask.objects.all()}
+    assert set(tasks) == {'["jurisdiction.heartbeat"]', '["jurisdiction.generate_slots"]'}
+    assert {task.task for task in tasks.values()} == {"platform.run_in_live_jurisdictions"}
+    assert tasks['["jurisdiction.heartbeat"]'].interval.every == 300
+    assert tasks['["jurisdiction.generate_slots"]'].interval.every == 86400
 
 
 @pytest.mark.parametrize(
