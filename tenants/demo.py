@@ -112,3 +112,22 @@ def seed_demo(stdout=None) -> None:
                 user.save(update_fields=["password"])
             for slug, role in memberships:
                 grant_membership(user, by_slug[slug], role)
+    _seed_backoffice(by_slug)
+
+
+def _seed_backoffice(by_slug) -> None:
+    from django_tenants.utils import tenant_context
+
+    from jurisdiction_apps.scheduling.demo import seed_backoffice
+
+    from .constants import APPOINTMENT_HOLDER_ROLES
+    from .models import Membership
+
+    for jurisdiction in by_slug.values():
+        memberships = list(
+            Membership.objects.active().filter(jurisdiction=jurisdiction).select_related("user")
+        )
+        holders = [m.user for m in memberships if m.role in APPOINTMENT_HOLDER_ROLES]
+        booker = next((m.user for m in memberships), None)
+        with tenant_context(jurisdiction):
+            seed_backoffice(jurisdiction, holders=holders, booker=booker)

@@ -8,6 +8,7 @@
 
 import pytest
 from django.db import connection
+from django_tenants.utils import tenant_context
 
 from tenants.constants import JurisdictionStatus
 from tenants.models import Domain, Jurisdiction
@@ -41,6 +42,8 @@ TEST_JURISDICTIONS = [
     ),
 ]
 TEST_SLUGS = [spec.slug for spec in TEST_JURISDICTIONS]
+# Reference data written by migrations: kept when committed tests clean up.
+REFERENCE_TABLES = ("django_migrations", "organisation_appointmenttype")
 
 
 @pytest.fixture(scope="session")
@@ -89,8 +92,8 @@ def _truncate_test_data() -> None:
         cursor.execute(
             "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) "
             "FROM information_schema.tables WHERE table_schema = ANY(%s) "
-            "AND table_type = 'BASE TABLE' AND table_name <> 'django_migrations'",
-            [schemas],
+            "AND table_type = 'BASE TABLE' AND NOT table_name = ANY(%s)",
+            [schemas, list(REFERENCE_TABLES)],
         )
         tables = [row[0] for row in cursor.fetchall()]
         tables += [
@@ -103,6 +106,12 @@ def _truncate_test_data() -> None:
     # Jurisdictions a test created on top of the fixed ones: drop them and their schemas.
     for extra in Jurisdiction.objects.tenants().exclude(slug__in=TEST_SLUGS):
         extra.delete(force_drop=True)
+    # Starting data of each jurisdiction (services, pseudo-places), as after its creation.
+    from jurisdiction_apps.organisation.services import set_up_jurisdiction
+
+    for jurisdiction in Jurisdiction.objects.filter(slug__in=TEST_SLUGS):
+        with tenant_context(jurisdiction):
+            set_up_jurisdiction(jurisdiction)
 
 
 @pytest.fixture

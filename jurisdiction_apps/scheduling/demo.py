@@ -1,0 +1,188 @@
+"""Invented back-office data for the demo jurisdictions (idempotent: skipped once places exist)."""
+
+from datetime import date, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from jurisdiction_apps.organisation.constants import PlaceKind
+from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place, Service
+from jurisdiction_apps.people.models import Person
+
+from .constants import AppointmentState, EventKind, NotifyMode, Weekday
+from .models import Appointment, Slot, SlotTemplate
+from .services import BookingRequest, book, change_state, save_slot_template
+
+LAST_NAMES = [
+    "MOREAU",
+    "LAURENT",
+    "GIRARD",
+    "BONNET",
+    "DUPUIS",
+    "LAMBERT",
+    "FONTAINE",
+    "ROUSSEAU",
+    "VINCENT",
+    "MULLER",
+    "LEFÈVRE",
+    "FAURE",
+    "ANDRÉ",
+    "MERCIER",
+    "BLANC",
+    "GUÉRIN",
+    "BOYER",
+    "GARNIER",
+    "CHEVALIER",
+    "FRANÇOIS",
+]
+FIRST_NAMES = [
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Lucas",
+    "Inès",
+    "Nathan",
+    "Manon",
+    "Yanis",
+    "Sarah",
+    "Karim",
+    "Océane",
+    "Théo",
+    "Aïcha",
+    "Enzo",
+    "Zoé",
+    "Mehdi",
+]
+
+
+def _mobile(region: str, index: int) -> str:
+    prefixes = {"FR": "+3361000", "RE": "+2626920"}
+    return f"{prefixes.get(region, '+3361000')}{index:04d}"
+
+
+@transaction.atomic
+def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
+    if Place.objects.filter(kind=PlaceKind.OFFICE).exists():
+        return
+    spip = Service.objects.filter(kind="spip").first()
+    tj = Service.objects.filter(kind="tj").first()
+    types = {t.code: t for t in AppointmentType.objects.all()}
+    antenna = Place.objects.create(
+        name=f"{jurisdiction.spip_name or 'SPIP'} — antenne principale",
+        service=spip,
+        address="12 rue de l'Exemple",
+        postcode=("97400" if jurisdiction.phone_region == "RE" else "92000"),
+        city="VILLE-EXEMPLE",
+        phone="0100000000",
+        access_notes="Accès par l'entrée principale.",
+    )
+    antenna.appointment_types.set([t for t in types.values() if t.service_kind == "spip"])
+    court = Place.objects.create(
+        name=f"{jurisdiction.tj_name or 'Tribunal'} — service de l'application des peines",
+        service=tj,
+        address="1 place de la Justice",
+        city="VILLE-EXEMPLE",
+        postcode="92000",
+    )
+    court.appointment_types.set([t for t in types.values() if t.service_kind == "tj"])
+    team = Agenda.objects.create(place=antenna, name="Équipe 1")
+    Agenda.objects.create(place=antenna, name="Permanence DDSE")
+    chambers = Agenda.objects.create(place=court, name="Cabinet JAP 1")
+    for weekday in (Weekday.MONDAY, Weekday.TUESDAY, Weekday.THURSDAY):
+        for hour in (9, 10, 14, 15):
+            save_slot_template(
+                SlotTemplate(
+                    agenda=team,
+                    appointment_type=types["sortie-audience-spip"],
+                    weekday=weekday,
+                    start_time=time(hour),
+                    duration_minutes=45,
+                    capacity=1,
+                    starts_on=timezone.localdate(),
+                ),
+                acting_user=booker,
+            )
+    save_slot_template(
+        SlotTemplate(
+            agenda=chambers,
+            appointment_type=types["convocation-suivi-jap"],
+            weekday=Weekday.WEDNESDAY,
+            start_time=time(9, 30),
+            duration_minutes=30,
+            capacity=2,
+            starts_on=timezone.localdate(),
+        ),
+        acting_user=booker,
+    )
+
+    people = []
+    for index in range(30):
+        people.append(
+            Person.objects.create(
+                last_name=LAST_NAMES[index % len(LAST_NAMES)],
+                first_names=FIRST_NAMES[(index * 7) % len(FIRST_NAMES)],
+                birth_date=date(1960 + index, 1 + index % 12, 1 + index % 27),
+                phone="" if index % 9 == 4 else _mobile(jurisdiction.phone_region, index),
+                no_mobile_phone=index % 9 == 4,
+                refuses_sms=index % 11 == 6,
+                appi_number=f"{202000000000 + index * 7919}",
+                city="VILLE-EXEMPLE",
+                referent=holders[index % len(holders)] if holders else None,
+            )
+        )
+    follow_up = types["convocation-suivi-spip"]
+    now = timezone.now()
+    zone = jurisdiction.zone
+    for index, person in enumerate(people):
+        # one past appointment each (some missed, some not yet recorded), one upcoming
+        day = timezone.localdate() - timedelta(days=1 + index % 20)
+        past = book(
+            BookingRequest(
+                person=person,
+                appointment_type=follow_up,
+                place=antenna,
+                agenda=team,
+                starts_at=now + timedelta(days=1),
+                assigned_agent=holders[index % len(holders)] if holders else None,
+                notify_mode=NotifyMode.NOTIFY_AND_REMIND,
+            ),
+            acting_user=booker,
+        )
+        Appointment.objects.filter(pk=past.pk).update(
+            starts_at=timezone.datetime.combine(day, time(9 + index % 8), tzinfo=zone)
+        )
+        if index % 3 == 0:
+            change_state(past.pk, EventKind.FULFILLED, acting_user=booker)
+        elif index % 3 == 1:
+            change_state(past.pk, EventKind.NO_SHOW, acting_user=booker)
+        future_day = timezone.localdate() + timedelta(days=index % 10)
+        while future_day.weekday() >= 5:
+            future_day += timedelta(days=1)
+        starts_at = timezone.datetime.combine(future_day, time(9 + index % 8, 30), tzinfo=zone)
+        if starts_at > now:
+            book(
+                BookingRequest(
+                    person=person,
+                    appointment_type=follow_up,
+                    place=antenna,
+                    agenda=team,
+                    starts_at=starts_at,
+                    assigned_agent=holders[index % len(holders)] if holders else None,
+                ),
+                acting_user=booker,
+            )
+    for person, slot in zip(
+        people[:4], Slot.objects.filter(agenda=team).future()[:4], strict=False
+    ):
+        book(
+            BookingRequest(
+                person=person,
+                appointment_type=types["sortie-audience-spip"],
+                place=antenna,
+                agenda=team,
+                slot_id=slot.pk,
+                case_numbers="26000000001",
+            ),
+            acting_user=booker,
+        )
+    assert Appointment.objects.filter(state=AppointmentState.NO_SHOW).exists()

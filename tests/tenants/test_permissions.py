@@ -1,0 +1,100 @@
+"""Every role against every action, through the real views (tenants/permissions.py is the table)."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from jurisdiction_apps.organisation.models import AppointmentType, Place
+from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.scheduling.services import BookingRequest, book
+from tenants.constants import Role
+from tenants.permissions import PERMISSIONS, Action, role_can
+from tests.factories import MembershipFactory
+
+
+@pytest.fixture
+def world(alpha):
+    booker = MembershipFactory(jurisdiction=alpha, role=Role.LOCAL_ADMIN).user
+    with tenant_context(alpha):
+        person = Person.objects.create(
+            last_name="DURAND",
+            first_names="Alix",
+            birth_date="1985-06-01",
+            phone="+33611111111",
+            city="X",
+        )
+        kind = AppointmentType.objects.get(code="convocation-suivi-spip")
+        place = Place.objects.create(name="Antenne")
+        place.appointment_types.add(kind)
+        appointment = book(
+            BookingRequest(
+                person=person,
+                appointment_type=kind,
+                place=place,
+                starts_at=timezone.now() + timedelta(days=3, hours=1),
+            ),
+            acting_user=booker,
+        )
+    return {"person": person, "appointment": appointment}
+
+
+REQUESTS = {
+    Action.VIEW_PEOPLE: lambda c, w: c.get("/personnes/"),
+    Action.EDIT_PEOPLE: lambda c, w: c.get("/personnes/nouvelle/"),
+    Action.ARCHIVE_PEOPLE: lambda c, w: c.post(f"/personnes/{w['person'].pk}/archiver/"),
+    Action.BOOK: lambda c, w: c.get(f"/convocations/nouvelle/?personne={w['person'].pk}"),
+    Action.RECORD_OUTCOME: lambda c, w: c.post(
+        f"/convocations/{w['appointment'].pk}/statut/", {"action": "excused"}
+    ),
+    Action.VIEW_AUDIT: lambda c, w: c.get(f"/personnes/{w['person'].pk}/tracabilite/"),
+    Action.MANAGE_PLACES: lambda c, w: c.get("/organisation/lieux/"),
+    Action.MANAGE_AGENTS: lambda c, w: c.get("/organisation/agents/"),
+}
+
+
+def test_every_action_has_a_request_here():
+    assert set(REQUESTS) == set(Action) == set(PERMISSIONS)
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("role", list(Role))
+def test_role_against_action(alpha, world, role, action):
+    client = Client(HTTP_HOST="alpha.localhost")
+    client.force_login(MembershipFactory(jurisdiction=alpha, role=role).user)
+    response = REQUESTS[action](client, world)
+    assert response.status_code != 500
+    if role_can(role, action):
+        assert response.status_code in (200, 302), (role, action, response.status_code)
+    else:
+        assert response.status_code == 403, (role, action, response.status_code)
+
+
+OPEN_VIEWS = {"home", "dashboard", "switch-jurisdiction", "accept-handoff", "api-schema"}
+
+
+def _views(resolver: URLResolver):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name in ("account", "mfa") or "allauth" in str(pattern.urlconf_name):
+                continue
+            yield from _views(pattern)
+        elif (
+            isinstance(pattern, URLPattern)
+            and pattern.name not in OPEN_VIEWS
+            and not pattern.name.startswith("api-")
+        ):
+            yield pattern
+
+
+def test_every_back_office_view_declares_its_action():
+    """A new page cannot forget the permission check: the decorator marks the view."""
+    missing = [
+        p.name
+        for p in _views(get_resolver("saas_platform.urls_tenant"))
+        if not hasattr(p.callback, "required_action")
+    ]
+    assert missing == []
