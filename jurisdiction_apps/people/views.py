@@ -1,10 +1,146 @@
 """Views of the people app (thin: forms validate, services act)."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from tenants.permissions import Action, action_required
+
+from . import history, services
+from .forms import ArchiveForm, PersonForm, SearchForm
+from .models import Person
+
+PAGE_SIZE = 50
+VIEWS_PAGE_SIZE = 100
+
+
+def _query_string_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @action_required(Action.VIEW_PEOPLE)
 def person_list(request):
-    return render(request, "people/person_list.html", {})
+    form = SearchForm(request.GET)
+    query, include_archived = "", False
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        include_archived = form.cleaned_data["archives"]
+        if query:
+            people = Person.objects.search(query, request.tenant.phone_region)
+        else:
+            people = Person.objects.all()
+    else:
+        people = Person.objects.none()
+    if not include_archived:
+        people = people.active()
+    people = people.select_related("referent").order_by(
+        "last_name", "first_names", "birth_date", "pk"
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "form": form,
+            "query": query,
+            "include_archived": include_archived,
+            "page": page,
+            "query_string": _query_string_without_page(request),
+        },
+    )
+
+
+def _person_form(request, person: Person | None):
+    data = request.POST if request.method == "POST" else None
+    form = PersonForm(data, jurisdiction=request.tenant, person=person)
+    if form.is_bound and form.is_valid():
+        try:
+            saved = services.save_person(form.person_data, acting_user=request.user, person=person)
+        except services.DuplicateFound as duplicate:
+            form.add_duplicate(duplicate)
+        else:
+            verb = "mise à jour" if person is not None else "enregistrée"
+            messages.success(request, f"La fiche de {saved} a été {verb}.")
+            return redirect("people:detail", pk=saved.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@action_required(Action.EDIT_PEOPLE)
+def person_create(request):
+    return _person_form(request, None)
+
+
+@action_required(Action.EDIT_PEOPLE)
+def person_edit(request, pk: int):
+    person = get_object_or_404(Person.objects.select_related("referent"), pk=pk)
+    return _person_form(request, person)
+
+
+@action_required(Action.VIEW_PEOPLE)
+def person_detail(request, pk: int):
+    person = get_object_or_404(Person.objects.select_related("referent"), pk=pk)
+    services.record_view(person, viewer=request.user)
+    appointments = list(
+        person.appointments.select_related("appointment_type", "place", "assigned_agent").order_by(
+            "starts_at", "pk"
+        )
+    )
+    now = timezone.now()
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "upcoming": [item for item in appointments if item.starts_at >= now],
+            "past": [item for item in reversed(appointments) if item.starts_at < now],
+            "timeline": history.timeline(person, region=request.tenant.phone_region),
+        },
+    )
+
+
+@action_required(Action.ARCHIVE_PEOPLE)
+@require_POST
+def person_archive(request, pk: int):
+    person = get_object_or_404(Person, pk=pk)
+    form = ArchiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Action inconnue : rien n'a été changé.")
+        return redirect("people:detail", pk=person.pk)
+    archived = form.archived_wanted(person)
+    if archived == person.is_archived:
+        state = "archivée" if archived else "active"
+        messages.info(request, f"La fiche de {person} est déjà {state} : rien n'a été changé.")
+    else:
+        services.set_archived(person, archived, acting_user=request.user)
+        if archived:
+            messages.success(
+                request,
+                f"La fiche de {person} est archivée : elle n'apparaît plus dans la liste "
+                "des personnes suivies.",
+            )
+        else:
+            messages.success(
+                request,
+                f"La fiche de {person} est désarchivée : elle apparaît de nouveau dans la liste "
+                "des personnes suivies.",
+            )
+    return redirect("people:detail", pk=person.pk)
+
+
+@action_required(Action.VIEW_AUDIT)
+def person_audit(request, pk: int):
+    person = get_object_or_404(Person, pk=pk)
+    region = request.tenant.phone_region
+    trail = history.audit_trail(person, region=region)
+    views_page = Paginator(history.views_log(person), VIEWS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "people/person_audit.html",
+        {"person": person, "views_page": views_page, **trail},
+    )

@@ -1,0 +1,345 @@
+"""The history of a person, read back: the timeline of the person page and the audit trail.
+
+Sources:
+- ``AppointmentEvent``: what happened to the person's appointments, with the acting agent;
+- ``PersonAudit`` and ``AppointmentAudit`` (pghistory snapshots written by database triggers),
+  whose context carries the id of the signed-in user; the changes are computed here by comparing
+  each snapshot with the previous one of the same object;
+- ``PersonView``: who opened the person's page.
+
+Every function runs a fixed number of queries, whatever the length of the history.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import Person
+
+SYSTEM_ACTOR = "Traitement automatique"
+PERSON_CHANGED = "Fiche modifiée"
+UNKNOWN_ACTOR = "Agent inconnu"
+
+# Snapshot fields shown in the audit trail, in display order (derived and technical ones left out).
+PERSON_AUDITED_FIELDS = (
+    "last_name",
+    "first_names",
+    "birth_date",
+    "phone",
+    "no_mobile_phone",
+    "refuses_sms",
+    "appi_number",
+    "residence",
+    "city",
+    "referent",
+    "archived_at",
+)
+APPOINTMENT_AUDITED_FIELDS = (
+    "appointment_type",
+    "starts_at",
+    "duration_minutes",
+    "place",
+    "state",
+    "notify_mode",
+    "case_numbers",
+    "assigned_agent",
+    "booked_by",
+)
+USER_FIELDS = frozenset({"referent", "assigned_agent", "booked_by"})
+
+
+_CREATED = object()  # the "before" of a value set at creation
+
+
+@dataclass
+class Change:
+    label: str
+    before: str | None  # None when the value was set at creation
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    title: str
+    actor: str
+    category: str  # "person" or "appointment"
+    details: str = ""
+    changes: list[Change] = field(default_factory=list)
+    sort_key: tuple = ()
+    lists_fields: bool = False  # a summary names the changed fields (changes of the person)
+
+    @property
+    def summary(self) -> str:
+        """The title, with the names of the changed fields when it is a change of the person."""
+        if self.lists_fields and self.changes:
+            return f"{self.title} : " + ", ".join(change.label for change in self.changes)
+        return self.title
+
+
+def user_label(user) -> str:
+    if user is None:
+        return UNKNOWN_ACTOR
+    return user.get_full_name() or user.email or f"Agent n° {user.pk}"
+
+
+def _users_by_id(ids: Iterable) -> dict:
+    ids = {int(pk) for pk in ids if pk not in (None, "")}
+    if not ids:
+        return {}
+    return {user.pk: user for user in get_user_model().objects.filter(pk__in=ids)}
+
+
+def _context_user_id(event):
+    context = event.pgh_context
+    if context is None:
+        return None
+    user_id = (context.metadata or {}).get("user")
+    try:
+        return int(user_id) if user_id is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _actor(event, users: dict) -> str:
+    user_id = _context_user_id(event)
+    if user_id is None:
+        return SYSTEM_ACTOR
+    return user_label(users.get(user_id)) if user_id in users else UNKNOWN_ACTOR
+
+
+def _local(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "d/m/Y à H\\hi")
+
+
+def _snapshot_diffs(events, fields: tuple[str, ...]):
+    """Yield (event, [(field, before, after)]) comparing each snapshot with the previous one.
+
+    ``events`` must be ordered by pgh_id. An insert lists its non-empty values; a delete lists
+    nothing; an update lists the fields whose value differs.
+    """
+    previous: dict = {}
+    for event in events:
+        values = {name: getattr(event, event._meta.get_field(name).attname) for name in fields}
+        before = previous.get(event.pgh_obj_id)
+        if event.pgh_label == "insert" or before is None:
+            changed = [
+                (name, _CREATED, value)
+                for name, value in values.items()
+                if value not in (None, "", False)
+            ]
+        elif event.pgh_label == "delete":
+            changed = []
+        else:
+            changed = [
+                (name, before[name], value)
+                for name, value in values.items()
+                if before[name] != value
+            ]
+        previous[event.pgh_obj_id] = values
+        yield event, changed
+
+
+class _Formatter:
+    """Turns raw snapshot values into French text (names of users, places and types resolved)."""
+
+    def __init__(self, model, *, users: dict, region: str, names: dict | None = None):
+        self.model = model
+        self.users = users
+        self.region = region
+        self.names = names or {}
+
+    def label(self, name: str) -> str:
+        return str(self.model._meta.get_field(name).verbose_name)
+
+    def value(self, name: str, value) -> str:
+        from .templatetags.people_tags import phone
+
+        if value in (None, ""):
+            return "—"
+        model_field = self.model._meta.get_field(name)
+        if name in USER_FIELDS:
+            return user_label(self.users.get(value)) if value in self.users else UNKNOWN_ACTOR
+        if name in self.names:
+            return self.names[name].get(value, f"n° {value}")
+        if isinstance(value, bool):
+            return "oui" if value else "non"
+        if isinstance(value, datetime):
+            return _local(value)
+        if isinstance(value, date):
+            return date_format(value, "d/m/Y")
+        if name == "phone":
+            return phone(value, self.region)
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        return str(value)
+
+    def changes(self, changed) -> list[Change]:
+        return [
+            Change(
+                self.label(name),
+                None if before is _CREATED else self.value(name, before),
+                self.value(name, after),
+            )
+            for name, before, after in changed
+        ]
+
+
+def _person_title(label: str, changed) -> str:
+    if label == "insert":
+        return "Fiche créée"
+    if label == "delete":
+        return "Fiche supprimée"
+    names = {name for name, _, _ in changed}
+    if names == {"archived_at"}:
+        after = changed[0][2]
+        return "Fiche archivée" if after else "Fiche désarchivée"
+    return PERSON_CHANGED
+
+
+def _appointment_title(label: str) -> str:
+    return {
+        "insert": "Convocation enregistrée",
+        "update": "Convocation modifiée",
+        "delete": "Convocation supprimée",
+    }.get(label, "Convocation modifiée")
+
+
+def person_audit_entries(person: Person, *, region: str, users: dict | None = None):
+    """The person's own snapshots as entries with their changes (2 queries)."""
+    events = list(
+        apps.get_model("people", "PersonAudit")
+        .objects.filter(pgh_obj_id=person.pk)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    diffs = list(_snapshot_diffs(events, PERSON_AUDITED_FIELDS))
+    if users is None:
+        users = _users_by_id(
+            [_context_user_id(event) for event in events] + [event.referent_id for event in events]
+        )
+    formatter = _Formatter(Person, users=users, region=region)
+    entries = []
+    for event, changed in diffs:
+        if event.pgh_label == "update" and not changed:
+            continue  # only derived fields changed
+        title = _person_title(event.pgh_label, changed)
+        entries.append(
+            HistoryEntry(
+                at=event.pgh_created_at,
+                title=title,
+                actor=_actor(event, users),
+                category="person",
+                changes=formatter.changes(changed),
+                sort_key=(event.pgh_created_at, 0, event.pgh_id),
+                lists_fields=title == PERSON_CHANGED,
+            )
+        )
+    return entries
+
+
+def appointment_audit_entries(person: Person, *, region: str):
+    """Snapshots of the person's appointments with their changes (5 queries at most)."""
+    appointment_model = apps.get_model("scheduling", "Appointment")
+    audit_model = apps.get_model("scheduling", "AppointmentAudit")
+    type_model = apps.get_model("organisation", "AppointmentType")
+    place_model = apps.get_model("organisation", "Place")
+    events = list(
+        audit_model.objects.filter(person_id=person.pk)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    diffs = list(_snapshot_diffs(events, APPOINTMENT_AUDITED_FIELDS))
+    type_ids = {event.appointment_type_id for event in events}
+    place_ids = {event.place_id for event in events}
+    names = {
+        "appointment_type": dict(
+            type_model.objects.filter(pk__in=type_ids).values_list("pk", "label")
+        )
+        if type_ids
+        else {},
+        "place": dict(place_model.objects.filter(pk__in=place_ids).values_list("pk", "name"))
+        if place_ids
+        else {},
+    }
+    users = _users_by_id(
+        [_context_user_id(event) for event in events]
+        + [event.assigned_agent_id for event in events]
+        + [event.booked_by_id for event in events]
+    )
+    formatter = _Formatter(appointment_model, users=users, region=region, names=names)
+    entries = []
+    for event, changed in diffs:
+        if event.pgh_label == "update" and not changed:
+            continue
+        type_label = names["appointment_type"].get(event.appointment_type_id, "")
+        entries.append(
+            HistoryEntry(
+                at=event.pgh_created_at,
+                title=_appointment_title(event.pgh_label),
+                actor=_actor(event, users),
+                category="appointment",
+                details=f"{type_label} du {_local(event.starts_at)}",
+                changes=formatter.changes(changed),
+                sort_key=(event.pgh_created_at, 1, event.pgh_id),
+            )
+        )
+    return entries
+
+
+def appointment_event_entries(person: Person):
+    """What happened to the person's appointments, with the acting agent (1 query)."""
+    events = person.appointment_events.select_related(
+        "appointment__appointment_type", "appointment__place", "actor"
+    ).order_by("at", "pk")
+    entries = []
+    for event in events:
+        appointment = event.appointment
+        details = f"{appointment.appointment_type.label} du {_local(appointment.starts_at)}"
+        details += f" — {appointment.place.name}"
+        reason = (event.details or {}).get("reason")
+        if reason:
+            details += f" — motif : {reason}"
+        entries.append(
+            HistoryEntry(
+                at=event.at,
+                title=event.get_kind_display(),
+                actor=user_label(event.actor) if event.actor_id else SYSTEM_ACTOR,
+                category="appointment",
+                details=details,
+                sort_key=(event.at, 1, event.pk),
+            )
+        )
+    return entries
+
+
+def timeline(person: Person, *, region: str) -> list[HistoryEntry]:
+    """The person page's history, most recent first (3 queries)."""
+    entries = appointment_event_entries(person) + person_audit_entries(person, region=region)
+    return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
+
+
+def audit_trail(person: Person, *, region: str) -> dict:
+    """The audit page's changes of the person and of their appointments, most recent first."""
+    return {
+        "person_entries": sorted(
+            person_audit_entries(person, region=region),
+            key=lambda entry: entry.sort_key,
+            reverse=True,
+        ),
+        "appointment_entries": sorted(
+            appointment_audit_entries(person, region=region),
+            key=lambda entry: entry.sort_key,
+            reverse=True,
+        ),
+    }
+
+
+def views_log(person: Person):
+    """Who opened the person's page, most recent first (a queryset, for pagination)."""
+    return person.views.select_related("viewer").order_by("-viewed_at", "-pk")

@@ -1,0 +1,63 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from jurisdiction_apps.organisation.models import AppointmentType, Place
+from jurisdiction_apps.scheduling.models import Appointment
+from jurisdiction_apps.scheduling.services import BookingRequest, book
+from tenants.constants import Role
+
+from .helpers import agent_client
+
+
+@pytest.fixture
+def bex_client(alpha):
+    return agent_client(alpha, Role.BEX, first_name="Léa", last_name="Bexienne")
+
+
+@pytest.fixture
+def cpip_client(alpha):
+    return agent_client(alpha, Role.CPIP, first_name="Hugo", last_name="Conseiller")
+
+
+@pytest.fixture
+def dpip_client(alpha):
+    return agent_client(alpha, Role.DPIP, first_name="Nora", last_name="Directrice")
+
+
+@pytest.fixture
+def make_appointments(alpha):
+    """Book ``count`` appointments of a free-time type for a person (some moved to the past)."""
+
+    def make(person, count, *, past=0, acting_user=None) -> list[Appointment]:
+        with tenant_context(alpha):
+            kind = AppointmentType.objects.get(code="convocation-suivi-spip")
+            place, _ = Place.objects.get_or_create(name="SPIP d'Alpha — antenne centre")
+            place.appointment_types.add(kind)
+            start = timezone.localtime() + timedelta(days=1)
+            appointments = []
+            day = start
+            while len(appointments) < count:
+                day += timedelta(days=1)
+                if day.weekday() >= 5:
+                    continue
+                appointments.append(
+                    book(
+                        BookingRequest(
+                            person=person,
+                            appointment_type=kind,
+                            place=place,
+                            starts_at=day.replace(hour=10, minute=0, second=0, microsecond=0),
+                        ),
+                        acting_user=acting_user,
+                    )
+                )
+            for index, appointment in enumerate(appointments[:past]):
+                Appointment.objects.filter(pk=appointment.pk).update(
+                    starts_at=timezone.now() - timedelta(days=30 + index)
+                )
+            return appointments
+
+    return make

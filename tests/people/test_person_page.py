@@ -1,0 +1,129 @@
+"""The person page: identity, SMS status, appointments, history, traceability of views."""
+
+from django.urls import reverse
+from django_tenants.utils import tenant_context
+
+from jurisdiction_apps.people.models import Person, PersonView
+from jurisdiction_apps.scheduling.constants import EventKind
+from jurisdiction_apps.scheduling.services import change_state
+from tenants.constants import Role
+from tests.factories import MembershipFactory
+
+from .helpers import agent_client, make_person, page_text, person_data
+
+
+def detail_url(person) -> str:
+    return reverse("people:detail", args=[person.pk])
+
+
+def test_page_shows_identity_contact_and_sms_refusal(cpip_client, alpha):
+    referent = agent_client(alpha, Role.CPIP, first_name="Inès", last_name="Référente").user
+    person = make_person(
+        alpha,
+        phone="+33612345678",
+        no_mobile_phone=False,
+        refuses_sms=True,
+        appi_number="12345678",
+        referent=referent,
+    )
+    response = cpip_client.get(detail_url(person))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert text.count("<h1") == 1
+    assert "MARTIN Léa" in text
+    assert "02/04/1990" in text
+    assert "06 12 34 56 78" in text
+    assert "12345678" in text
+    assert "NANTERRE" in text
+    assert "Inès Référente" in text
+    assert "Cette personne refuse les SMS" in text
+
+
+def test_opening_the_page_writes_one_view(cpip_client, alpha):
+    person = make_person(alpha)
+    cpip_client.get(detail_url(person))
+    with tenant_context(alpha):
+        (view,) = PersonView.objects.all()
+    assert (view.person_id, view.viewer_id) == (person.pk, cpip_client.user.pk)
+
+
+def test_person_of_another_jurisdiction_does_not_exist_here(alpha, beta):
+    stranger = make_person(beta, last_name="BETANIEN")
+    with tenant_context(alpha):
+        assert not Person.objects.filter(pk=stranger.pk).exists()
+    # An agent of both jurisdictions, signed in on alpha's host.
+    client = agent_client(alpha, Role.DPIP)
+    MembershipFactory(jurisdiction=beta, role=Role.DPIP, user=client.user)
+    for name in ("detail", "edit", "audit"):
+        assert client.get(reverse(f"people:{name}", args=[stranger.pk])).status_code == 404
+    assert client.post(reverse("people:archive", args=[stranger.pk])).status_code == 404
+    assert client.post(reverse("people:edit", args=[stranger.pk]), person_data()).status_code == 404
+    with tenant_context(beta):
+        assert not PersonView.objects.exists()
+        assert Person.objects.get(pk=stranger.pk).archived_at is None
+
+
+def test_unknown_person_is_a_plain_404(cpip_client, alpha):
+    response = cpip_client.get("/personnes/999999/")
+    assert response.status_code == 404
+    assert "Page introuvable" in page_text(response)
+
+
+def test_appointments_are_split_and_history_lists_events_with_agents(
+    cpip_client, alpha, make_appointments
+):
+    person = make_person(alpha)
+    booker = agent_client(alpha, Role.CPIP, first_name="Yanis", last_name="Booker").user
+    appointments = make_appointments(person, 3, past=1, acting_user=booker)
+    with tenant_context(alpha):
+        change_state(appointments[0].pk, EventKind.NO_SHOW, acting_user=booker)
+    response = cpip_client.get(detail_url(person))
+    context = response.context
+    assert [item.pk for item in context["upcoming"]] == [appointments[1].pk, appointments[2].pk]
+    assert [item.pk for item in context["past"]] == [appointments[0].pk]
+    text = page_text(response)
+    assert "Convocation de suivi SPIP" in text
+    assert "Manqué" in text
+    titles = [entry.title for entry in context["timeline"]]
+    assert titles.count("Convocation planifiée") == 3
+    assert titles[0] == "Marqué manqué"
+    assert "Yanis Booker" in text
+
+
+def test_history_shows_the_creation_and_changes_of_the_person(bex_client, alpha):
+    bex_client.post("/personnes/nouvelle/", person_data())
+    with tenant_context(alpha):
+        person = Person.objects.get()
+    bex_client.post(
+        reverse("people:edit", args=[person.pk]),
+        person_data(phone="06 98 76 54 32", birth_date="1985-06-15"),
+    )
+    response = bex_client.get(detail_url(person))
+    summaries = [entry.summary for entry in response.context["timeline"]]
+    assert summaries == ["Fiche modifiée : téléphone portable", "Fiche créée"]
+    assert "par Léa Bexienne" in page_text(response)
+
+
+def test_book_button_points_to_booking_with_the_person(cpip_client, alpha):
+    from django.urls import NoReverseMatch
+
+    person = make_person(alpha)
+    text = page_text(cpip_client.get(detail_url(person)))
+    try:
+        book_url = reverse("scheduling:book")
+    except NoReverseMatch:  # the booking screen is not routed yet
+        assert "Convoquer" not in text
+    else:
+        assert f"{book_url}?personne={person.pk}" in text
+
+
+def test_buttons_follow_the_role(alpha):
+    person = make_person(alpha)
+    prosecutor = page_text(agent_client(alpha, Role.PROSECUTOR).get(detail_url(person)))
+    assert "Modifier la fiche" not in prosecutor
+    assert "Traçabilité" not in prosecutor
+    assert "Archiver" not in prosecutor
+    director = page_text(agent_client(alpha, Role.DPIP).get(detail_url(person)))
+    assert "Modifier la fiche" in director
+    assert "Traçabilité" in director
+    assert "Archiver" in director
