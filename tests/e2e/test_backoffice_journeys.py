@@ -1,0 +1,126 @@
+"""Browser journeys of the agents' back-office (Playwright + Debian chromium)."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+from playwright.sync_api import expect
+
+from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
+from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.scheduling.constants import AppointmentState
+from jurisdiction_apps.scheduling.models import Appointment, Slot
+from jurisdiction_apps.scheduling.services import BookingRequest, book
+from tenants.constants import Role
+from tests.factories import PASSWORD, MembershipFactory
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in(page, base, user):
+    page.goto(base + "/")
+    page.get_by_label("Adresse électronique professionnelle").fill(user.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(base + "/tableau-de-bord/")
+
+
+def next_weekday(days_ahead: int):
+    day = timezone.localdate() + timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def test_bex_registers_a_person_and_books_a_sortie_d_audience_spip(page, live_url, committed_db):
+    alpha = committed_db["alpha"]
+    bex = MembershipFactory(jurisdiction=alpha, role=Role.BEX).user
+    with tenant_context(alpha):
+        kind = AppointmentType.objects.get(code="sortie-audience-spip")
+        place = Place.objects.create(name="Antenne de Nanterre")
+        place.appointment_types.add(kind)
+        agenda = Agenda.objects.create(place=place, name="Équipe 1")
+        starts_at = timezone.datetime.combine(next_weekday(3), time(10), tzinfo=alpha.zone)
+        slot = Slot.objects.create(agenda=agenda, appointment_type=kind, starts_at=starts_at)
+    base = live_url.format(host="alpha.localhost")
+    sign_in(page, base, bex)
+
+    page.get_by_role("link", name="Personnes suivies").first.click()
+    page.get_by_role("link", name="Enregistrer une personne").click()
+    page.get_by_label("Nom", exact=True).fill("dupont-moreau")
+    page.get_by_label("Prénoms").fill("jean-pierre")
+    page.get_by_label("Date de naissance").fill("1988-03-14")
+    page.get_by_label("Téléphone portable").first.fill("06 12 34 56 78")
+    page.get_by_role("textbox", name="Commune de résidence").fill("Nanterre")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("h1")).to_have_text("DUPONT-MOREAU Jean-Pierre")
+
+    page.get_by_role("link", name="Convoquer").click()
+    page.get_by_label("1. Type de rendez-vous").select_option(label="Sortie d'audience SPIP")
+    page.get_by_label("2. Lieu").select_option(label="Antenne de Nanterre")
+    page.get_by_label("3. Agenda").select_option(label="Équipe 1")
+    page.locator(f"label[for=creneau-{slot.pk}]").click()
+    page.get_by_label("Numéro(s) de parquet").fill("26001234567")
+    page.get_by_role("button", name="Convoquer").click()
+
+    expect(page.locator(".fr-alert--success")).to_contain_text("DUPONT-MOREAU Jean-Pierre")
+    expect(page.locator("h1")).to_have_text("Sortie d'audience SPIP")
+    with tenant_context(alpha):
+        person = Person.objects.get(last_name="DUPONT-MOREAU")
+        assert person.phone == "+33612345678"
+        appointment = Appointment.objects.get(person=person)
+        assert appointment.slot_id == slot.pk and appointment.booked_by_id == bex.pk
+        assert Slot.objects.get(pk=slot.pk).booked_count == 1
+
+
+def test_cpip_marks_a_past_appointment_missed_then_reschedules_it(page, live_url, committed_db):
+    alpha = committed_db["alpha"]
+    cpip = MembershipFactory(jurisdiction=alpha, role=Role.CPIP).user
+    with tenant_context(alpha):
+        kind = AppointmentType.objects.get(code="convocation-suivi-spip")
+        place = Place.objects.create(name="Antenne de Boulogne")
+        place.appointment_types.add(kind)
+        person = Person.objects.create(
+            last_name="LEROY",
+            first_names="Samia",
+            birth_date="1979-09-09",
+            phone="+33698765432",
+            city="X",
+        )
+        past = book(
+            BookingRequest(
+                person=person,
+                appointment_type=kind,
+                place=place,
+                starts_at=timezone.now() + timedelta(days=1),
+                assigned_agent=cpip,
+            ),
+            acting_user=cpip,
+        )
+        Appointment.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(days=2))
+    base = live_url.format(host="alpha.localhost")
+    sign_in(page, base, cpip)
+
+    page.get_by_role("link", name="À renseigner").click()
+    page.get_by_role("button", name="Absent(e) : LEROY Samia").click()
+    expect(page.locator(".fr-alert--success")).to_contain_text("LEROY Samia")
+
+    page.get_by_role("link", name="Absences").click()
+    row = page.locator("tr", has_text="LEROY Samia")
+    expect(row.get_by_role("link", name="+33698765432")).to_be_visible()
+    row.get_by_role("link", name="Reporter").click()
+    page.get_by_label("2. Lieu").select_option(label="Antenne de Boulogne")
+    day = next_weekday(5)
+    page.get_by_label("Date").fill(day.isoformat())
+    page.get_by_label("Heure").fill("14:30")
+    page.get_by_role("button", name="Reporter le rendez-vous").click()
+
+    expect(page.locator("main")).to_contain_text("Remplace")
+    with tenant_context(alpha):
+        past.refresh_from_db()
+        assert past.state == AppointmentState.NO_SHOW
+        new = past.replaced_by
+        assert timezone.localtime(new.starts_at, alpha.zone).time() == time(14, 30)
+    page.get_by_role("link", name="Absences").click()
+    expect(page.locator("main")).not_to_contain_text("LEROY Samia")
