@@ -24,6 +24,14 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+class HttpsURLField(forms.URLField):
+    """Links typed without a scheme are https:// ones (Django 6's default, adopted now)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 class DsfrMixin:
     """DSFR classes on the widgets; templates/organisation/_field.html draws the rest."""
 
@@ -133,6 +141,7 @@ class PlaceForm(DsfrMixin, forms.ModelForm):
             "appointment_types",
         ]
         widgets = {"access_notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"info_url": HttpsURLField}
         help_texts = {
             "phone": "Le numéro que la personne peut appeler, par exemple 01 40 97 10 10.",
             "access_notes": "Étage, bus, accès pour les personnes à mobilité réduite…",

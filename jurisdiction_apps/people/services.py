@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jurisdiction_apps.core.audit import audited
+
 from .constants import MINIMUM_AGE_YEARS, Residence
 from .models import Person, PersonView
 from .normalisation import (
@@ -125,6 +127,7 @@ PERSON_FIELDS = (
 )
 
 
+@audited
 def save_person(cleaned: dict, *, acting_user, person: Person | None = None) -> Person:
     """Create or update a person from cleaned data; DuplicateFound on a blocking duplicate."""
     duplicate = find_blocking_duplicate(cleaned, exclude_pk=person.pk if person else None)
@@ -145,6 +148,7 @@ def save_person(cleaned: dict, *, acting_user, person: Person | None = None) -> 
     return person
 
 
+@audited
 def set_archived(person: Person, archived: bool, *, acting_user) -> Person:
     if archived:
         person.archive()

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jurisdiction_apps.core.audit import audited
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 
@@ -42,7 +43,9 @@ def generate_slots(
     """Create the template's slots from today to ``until`` (default: about three months ahead).
 
     Skips weekends unless the type allows them and the public holidays of the jurisdiction's
-    territory. Idempotent: existing slots are left as they are. Returns the number created.
+    territory; nothing for an archived agenda or place. Idempotent: existing slots are left as
+    they are. Returns the number of slots written (a concurrent run may have written some of
+    them first; the unique constraint keeps one of each).
     """
     jurisdiction = _jurisdiction()
     zone = jurisdiction.zone
@@ -51,7 +54,8 @@ def generate_slots(
     if template.ends_on:
         until = min(until, template.ends_on)
     start = max(today, template.starts_on)
-    if not template.is_active or start > until:
+    agenda = template.agenda
+    if not template.is_active or start > until or agenda.is_archived or agenda.place.is_archived:
         return 0
     weekend_allowed = template.appointment_type.weekend_allowed
     departements = jurisdiction.departement_list
@@ -86,6 +90,7 @@ def generate_slots(
     return len(slots)
 
 
+@audited
 def save_slot_template(template: SlotTemplate, *, acting_user) -> int:
     """Save a template and generate its slots at once."""
     with transaction.atomic():
@@ -96,12 +101,16 @@ def save_slot_template(template: SlotTemplate, *, acting_user) -> int:
 def generate_all_slots() -> int:
     """Nightly: extend every active template of the current jurisdiction."""
     total = 0
-    for template in SlotTemplate.objects.filter(is_active=True).select_related("appointment_type"):
+    templates = SlotTemplate.objects.filter(
+        is_active=True, agenda__archived_at__isnull=True, agenda__place__archived_at__isnull=True
+    ).select_related("appointment_type", "agenda__place")
+    for template in templates:
         with transaction.atomic():
             total += generate_slots(template)
     return total
 
 
+@audited
 def create_slot(
     *,
     agenda: Agenda,
@@ -111,10 +120,22 @@ def create_slot(
     capacity: int,
     acting_user,
 ) -> Slot:
+    """A one-off slot, with the same rules as generated ones."""
+    local = timezone.localtime(starts_at, _jurisdiction().zone)
     if starts_at <= timezone.now():
         raise BookingError("Un créneau ne peut pas commencer dans le passé.")
-    if not appointment_type.weekend_allowed and timezone.localtime(starts_at).weekday() >= 5:
+    if agenda.is_archived or agenda.place.is_archived:
+        raise BookingError("Cet agenda est archivé.")
+    if not appointment_type.books_on_slots:
+        raise BookingError("Ce type de rendez-vous se réserve sur un horaire libre, sans créneau.")
+    if not agenda.place.appointment_types.filter(pk=appointment_type.pk).exists():
+        raise BookingError("Le lieu de cet agenda ne propose pas ce type de rendez-vous.")
+    if not appointment_type.weekend_allowed and local.weekday() >= 5:
         raise BookingError("Ce type de rendez-vous n'est pas proposé le week-end.")
+    if is_public_holiday(local.date(), _jurisdiction().departement_list):
+        raise BookingError("Ce jour est férié dans la juridiction.")
+    if not (5 <= duration_minutes <= 600) or not (1 <= capacity <= 200):
+        raise BookingError("La durée va de 5 à 600 minutes et la capacité de 1 à 200 places.")
     slot, created = Slot.objects.get_or_create(
         agenda=agenda,
         appointment_type=appointment_type,
@@ -126,6 +147,7 @@ def create_slot(
     return slot
 
 
+@audited
 def set_slots_closed(slot_ids, closed: bool, *, acting_user) -> int:
     """Close or reopen slots in bulk (booked appointments stay; closed slots take no booking)."""
     return Slot.objects.filter(pk__in=slot_ids).exclude(is_closed=closed).update(is_closed=closed)
@@ -205,6 +227,7 @@ def _release_seat(appointment: Appointment) -> None:
         )
 
 
+@audited
 def book(
     request: BookingRequest, *, acting_user, replaces: Appointment | None = None
 ) -> Appointment:
@@ -224,7 +247,8 @@ def book(
                 raise BookingError("Indiquez la date et l'heure du rendez-vous.")
             if request.starts_at <= timezone.now():
                 raise BookingError("Cette date et cette heure sont déjà passées.")
-            if not kind.weekend_allowed and timezone.localtime(request.starts_at).weekday() >= 5:
+            local = timezone.localtime(request.starts_at, _jurisdiction().zone)
+            if not kind.weekend_allowed and local.weekday() >= 5:
                 raise BookingError("Ce type de rendez-vous n'est pas proposé le week-end.")
             slot, starts_at, agenda = None, request.starts_at, request.agenda
             duration = request.duration_minutes or kind.default_duration_minutes
@@ -263,6 +287,7 @@ TRANSITIONS = {
 }
 
 
+@audited
 def change_state(
     appointment_id: int, kind: str, *, acting_user, notify: bool = False, reason: str = ""
 ) -> Appointment:
@@ -295,6 +320,7 @@ def change_state(
     return appointment
 
 
+@audited
 def reschedule(appointment_id: int, request: BookingRequest, *, acting_user) -> Appointment:
     """Book the new appointment and cancel the old one, in one transaction and one history."""
     with transaction.atomic():

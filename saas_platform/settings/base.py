@@ -264,4 +264,3 @@ from saas_platform.sentry import init_sentry  # noqa: E402
 
 init_sentry(SENTRY_DSN, SENTRY_ENVIRONMENT)
 STATICFILES_DIRS = [BASE_DIR / "static"]
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, adopted now

@@ -256,3 +256,16 @@ def test_an_id_of_another_jurisdiction_does_not_exist_here(
     appointment = _booked(person, slot_type, office, agenda, make_slot, cpip, hours=24)
     with tenant_context(beta), pytest.raises(Appointment.DoesNotExist):
         change_state(appointment.pk, EventKind.CANCELLED, acting_user=cpip)
+
+
+def test_the_acting_user_of_a_service_call_is_in_the_audit_trail(
+    person, free_type, office, cpip, in_alpha
+):
+    """Outside a request (a task, an import), the service names its actor itself."""
+    appointment = book(
+        BookingRequest(person=person, appointment_type=free_type, place=office,
+                       starts_at=timezone.now() + timedelta(days=2)),
+        acting_user=cpip,
+    )
+    insert = Appointment.pgh_event_model.objects.get(pgh_obj_id=appointment.pk, pgh_label="insert")
+    assert insert.pgh_context.metadata["user"] == cpip.pk
