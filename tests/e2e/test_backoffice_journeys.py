@@ -124,3 +124,41 @@ def test_cpip_marks_a_past_appointment_missed_then_reschedules_it(page, live_url
         assert timezone.localtime(new.starts_at, alpha.zone).time() == time(14, 30)
     page.get_by_role("link", name="Absences").click()
     expect(page.locator("main")).not_to_contain_text("LEROY Samia")
+
+
+def test_local_admin_creates_a_slot_template_and_sees_the_slots(page, live_url, committed_db):
+    alpha = committed_db["alpha"]
+    admin = MembershipFactory(jurisdiction=alpha, role=Role.LOCAL_ADMIN).user
+    with tenant_context(alpha):
+        kind = AppointmentType.objects.get(code="action-collective")
+        place = Place.objects.create(
+            name="Antenne de Colombes", address="3 rue Exemple", postcode="92700", city="COLOMBES"
+        )
+        place.appointment_types.add(kind)
+        agenda = Agenda.objects.create(place=place, name="Ateliers")
+    base = live_url.format(host="alpha.localhost")
+    sign_in(page, base, admin)
+
+    page.get_by_role("link", name="Organisation").click()
+    page.get_by_role("link", name="Modèles de créneaux").click()
+    page.get_by_role("link", name="Ajouter un modèle").click()
+    page.get_by_label("Agenda", exact=True).select_option(label=str(agenda))
+    page.get_by_label("Type de rendez-vous").select_option(label="Action collective")
+    page.get_by_label("Jour de la semaine").select_option(label="Jeudi")
+    page.get_by_label("Heure de début").fill("10:00")
+    page.get_by_label("Durée (minutes)").fill("120")
+    page.get_by_label("Nombre de places").fill("8")
+    page.get_by_role("button", name="Enregistrer et créer les créneaux").click()
+    expect(page.locator(".fr-alert--success")).to_contain_text("créneaux créés")
+
+    page.get_by_role("link", name="Créneaux", exact=True).click()
+    page.get_by_label("Agenda", exact=True).select_option(label=str(agenda))
+    page.get_by_role("button", name="Afficher").click()
+    rows = page.locator("tbody tr", has_text="10:00")
+    expect(rows.first).to_contain_text("jeudi")
+    with tenant_context(alpha):
+        slots = list(Slot.objects.filter(agenda=agenda))
+    assert slots and all(s.capacity == 8 for s in slots)
+    local = [timezone.localtime(s.starts_at, alpha.zone) for s in slots]
+    assert {t.weekday() for t in local} == {3} and {t.time() for t in local} == {time(10)}
+    assert rows.count() >= 1
