@@ -8,3 +8,18 @@ class Residence(models.TextChoices):
 
 
 MINIMUM_AGE_YEARS = 16
+
+
+# The fields an agent edits on a person, in display order (forms, services, audit trail).
+PERSON_FIELDS = (
+    "last_name",
+    "first_names",
+    "birth_date",
+    "phone",
+    "no_mobile_phone",
+    "refuses_sms",
+    "appi_number",
+    "residence",
+    "city",
+    "referent",
+)

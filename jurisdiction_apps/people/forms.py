@@ -6,21 +6,11 @@ from django.core.exceptions import ValidationError
 from tenants.models import Membership
 
 from . import services
-from .constants import Residence
+from .constants import PERSON_FIELDS, Residence
 from .history import user_label
 
 # Fields handed to services.clean_person_data, in the order errors are shown.
-PERSON_DATA_FIELDS = (
-    "last_name",
-    "first_names",
-    "birth_date",
-    "phone",
-    "no_mobile_phone",
-    "refuses_sms",
-    "appi_number",
-    "residence",
-    "city",
-)
+PERSON_DATA_FIELDS = tuple(field for field in PERSON_FIELDS if field != "referent")
 CONFIRM_MESSAGE = (
     "Une personne de même nom, mêmes prénoms et même date de naissance est déjà enregistrée : "
     "vérifiez sa fiche, puis cochez « Il s'agit bien d'une autre personne » pour enregistrer."

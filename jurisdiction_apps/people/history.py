@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from .constants import PERSON_FIELDS
 from .models import Person
 
 SYSTEM_ACTOR = "Traitement automatique"
@@ -26,19 +27,7 @@ PERSON_CHANGED = "Fiche modifiée"
 UNKNOWN_ACTOR = "Agent inconnu"
 
 # Snapshot fields shown in the audit trail, in display order (derived and technical ones left out).
-PERSON_AUDITED_FIELDS = (
-    "last_name",
-    "first_names",
-    "birth_date",
-    "phone",
-    "no_mobile_phone",
-    "refuses_sms",
-    "appi_number",
-    "residence",
-    "city",
-    "referent",
-    "archived_at",
-)
+PERSON_AUDITED_FIELDS = (*PERSON_FIELDS, "archived_at")
 APPOINTMENT_AUDITED_FIELDS = (
     "appointment_type",
     "starts_at",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jurisdiction_apps.core.audit import audited
 
-from .constants import MINIMUM_AGE_YEARS, Residence
+from .constants import MINIMUM_AGE_YEARS, PERSON_FIELDS, Residence
 from .models import Person, PersonView
 from .normalisation import (
     PhoneError,
@@ -111,20 +111,6 @@ def similar_people(cleaned: dict, exclude_pk=None):
         birth_date=cleaned["birth_date"],
     )
     return people.exclude(pk=exclude_pk) if exclude_pk else people
-
-
-PERSON_FIELDS = (
-    "last_name",
-    "first_names",
-    "birth_date",
-    "phone",
-    "no_mobile_phone",
-    "refuses_sms",
-    "appi_number",
-    "residence",
-    "city",
-    "referent",
-)
 
 
 @audited
