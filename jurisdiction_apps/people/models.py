@@ -5,6 +5,7 @@ from datetime import date
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import models
 from django.db.models import Q
 
@@ -16,7 +17,11 @@ from .normalisation import search_key
 
 class PersonQuerySet(ArchivableQuerySet):
     def search(self, text: str, region: str):
-        """Name (partial, accent-insensitive), phone in any common writing, or APPI number."""
+        """Name, phone in any common writing, or APPI number.
+
+        Names match by word beginnings, accent- and case-insensitive: "fran" finds FRANÇOIS,
+        "helene fran" finds FRANÇOIS Hélène; served by the GIN index on the name vector.
+        """
         from .normalisation import clean_appi_number, is_valid_appi_number, phone_search_candidates
 
         text = (text or "").strip()
@@ -30,12 +35,15 @@ class PersonQuerySet(ArchivableQuerySet):
         if phones:
             condition |= Q(phone__in=phones)
         tokens = search_key(text).split()
+        queryset = self
         if tokens and not phones:
-            name_condition = Q()
-            for token in tokens:
-                name_condition &= Q(search_name__contains=token)
-            condition |= name_condition
-        return self.filter(condition) if condition else self.none()
+            # search_key leaves only [a-z0-9] tokens: safe to assemble a raw tsquery.
+            query = SearchQuery(
+                " & ".join(f"{token}:*" for token in tokens), search_type="raw", config="simple"
+            )
+            queryset = self.annotate(name_vector=SearchVector("search_name", config="simple"))
+            condition |= Q(name_vector=query)
+        return queryset.filter(condition) if condition else self.none()
 
 
 @pghistory.track(*audited_events(), model_name="PersonAudit")
@@ -81,7 +89,9 @@ class Person(Archivable):
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_name"], opclasses=["gin_trgm_ops"], name="person_name_trgm"),
+            # Word-prefix search with PostgreSQL's own full text (no extension needed: the
+            # embedded PostgreSQL of make run/test has no pg_trgm). See search().
+            GinIndex(SearchVector("search_name", config="simple"), name="person_name_search"),
             models.Index(fields=["last_name", "first_names", "birth_date"], name="person_identity"),
         ]
 
