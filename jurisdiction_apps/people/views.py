@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jurisdiction_apps.core.pagination import paginate_ids
 from tenants.permissions import Action, action_required
 
 from . import history, services
@@ -20,6 +21,10 @@ def _query_string_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+RECENT_PAST_SHOWN = 20
+RECENT_EVENTS_SHOWN = 30
 
 
 @action_required(Action.VIEW_PEOPLE)
@@ -37,10 +42,17 @@ def person_list(request):
         people = Person.objects.none()
     if not include_archived:
         people = people.active()
-    people = people.select_related("referent").order_by(
-        "last_name", "first_names", "birth_date", "pk"
+    order = ("last_name", "first_names", "birth_date", "pk")
+    if query:
+        # Matches come from the name index unordered, then are sorted here: ordering in SQL makes
+        # PostgreSQL walk the whole name-ordered index and filter (hundreds of ms at 200,000).
+        matches = sorted(people.order_by().values_list(*order))
+        ids = [row[-1] for row in matches]
+    else:
+        ids = people.order_by(*order).values_list("pk", flat=True)
+    page = paginate_ids(
+        ids, Person.objects.select_related("referent"), request.GET.get("page"), PAGE_SIZE
     )
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "people/person_list.html",
@@ -90,14 +102,20 @@ def person_detail(request, pk: int):
         )
     )
     now = timezone.now()
+    past = [item for item in reversed(appointments) if item.starts_at < now]
+    timeline = history.timeline(person, region=request.tenant.phone_region)
+    # A long follow-up shows its recent part; "tout afficher" shows everything.
+    show_all = request.GET.get("tout") == "1"
     return render(
         request,
         "people/person_detail.html",
         {
             "person": person,
             "upcoming": [item for item in appointments if item.starts_at >= now],
-            "past": [item for item in reversed(appointments) if item.starts_at < now],
-            "timeline": history.timeline(person, region=request.tenant.phone_region),
+            "past": past if show_all else past[:RECENT_PAST_SHOWN],
+            "past_hidden": 0 if show_all else max(len(past) - RECENT_PAST_SHOWN, 0),
+            "timeline": timeline if show_all else timeline[:RECENT_EVENTS_SHOWN],
+            "timeline_hidden": 0 if show_all else max(len(timeline) - RECENT_EVENTS_SHOWN, 0),
         },
     )
 

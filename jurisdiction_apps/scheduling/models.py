@@ -6,7 +6,7 @@ import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place, audited_events
@@ -127,8 +127,9 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(state=AppointmentState.BOOKED, starts_at__lt=timezone.now())
 
     def no_shows_to_handle(self):
-        """Missed appointments not yet followed by a new one."""
-        return self.filter(state=AppointmentState.NO_SHOW, replaced_by__isnull=True)
+        """Missed appointments not yet followed by a new one (an anti-join on ``replaces``)."""
+        replacement = Appointment.objects.filter(replaces=OuterRef("pk"))
+        return self.filter(state=AppointmentState.NO_SHOW).filter(~Exists(replacement))
 
 
 @pghistory.track(*audited_events(), model_name="AppointmentAudit")
@@ -199,6 +200,9 @@ class Appointment(models.Model):
             models.Index(fields=["assigned_agent", "starts_at"], name="appt_agent_time"),
             models.Index(fields=["person", "starts_at"], name="appt_person_time"),
             models.Index(fields=["state", "starts_at"], name="appt_state_time"),
+            models.Index(
+                fields=["starts_at"], condition=Q(state="no_show"), name="appt_no_show_time"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -78,22 +78,23 @@ def holder_memberships(jurisdiction):
     )
 
 
+# Worklists return the ordered ids of their rows; the page's rows are then fetched with
+# ROWS_FOR_LISTS (jurisdiction_apps.core.pagination.paginate_ids).
+ROWS_FOR_LISTS = Appointment.objects.with_related().select_related("assigned_agent")
+
+
 def awaiting_outcome(filters: AgendaFilters):
-    queryset = (
-        Appointment.objects.awaiting_outcome()
-        .with_related()
-        .select_related("assigned_agent")
-        .order_by("-starts_at", "-pk")
-    )
-    return filters.apply(queryset)
+    queryset = Appointment.objects.awaiting_outcome().order_by("-starts_at", "-pk")
+    return filters.apply(queryset).values_list("pk", flat=True)
+
+
+NO_SHOW_WINDOW_DAYS = 180
 
 
 def no_shows(filters: AgendaFilters):
     queryset = (
         Appointment.objects.no_shows_to_handle()
-        .with_related()
-        .select_related("assigned_agent")
-        .filter(starts_at__gte=timezone.now() - timedelta(days=180))
+        .filter(starts_at__gte=timezone.now() - timedelta(days=NO_SHOW_WINDOW_DAYS))
         .order_by("-starts_at", "-pk")
     )
-    return filters.apply(queryset)
+    return filters.apply(queryset).values_list("pk", flat=True)

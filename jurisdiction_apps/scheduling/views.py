@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,10 +14,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from jurisdiction_apps.core.pagination import paginate_ids
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from tenants.constants import APPOINTMENT_HOLDER_ROLES
-from tenants.permissions import Action, action_required
+from tenants.permissions import Action, action_required, can
 
 from . import queries
 from .constants import EventKind
@@ -54,6 +54,7 @@ def day_view(request):
             "next_day": filters.day + timedelta(days=1),
             "now": timezone.now(),
             "outcome_actions": OUTCOME_ACTIONS,
+            "can_record": can(request.membership, Action.RECORD_OUTCOME),
             **queries.filter_choices(request.tenant),
         },
     )
@@ -73,7 +74,7 @@ def day_sheet(request):
 
 def _worklist(request, rows, template, title):
     filters = _filters(request)
-    page = Paginator(rows(filters), 50).get_page(request.GET.get("page"))
+    page = paginate_ids(rows(filters), queries.ROWS_FOR_LISTS, request.GET.get("page"))
     return render(
         request,
         template,
@@ -82,6 +83,7 @@ def _worklist(request, rows, template, title):
             "page": page,
             "title": title,
             "outcome_actions": OUTCOME_ACTIONS,
+            "can_record": can(request.membership, Action.RECORD_OUTCOME),
             **queries.filter_choices(request.tenant),
         },
     )
