@@ -7,13 +7,14 @@ UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: run test test-all quality lock bench-tenants clean-var help
+.PHONY: run test test-all quality lock bench-tenants bench-backoffice clean-var help
 
 help:
 	@echo "make run            start the platform with demo data (http://localhost:$${PORT:-8000}/)"
 	@echo "make test           run the whole test suite (PostgreSQL, Redis, browser tests)"
 	@echo "make quality        ruff check and format, makemigrations --check, consistency tests"
 	@echo "make bench-tenants  time the creation of a jurisdiction (migrations vs cloning)"
+	@echo "make bench-backoffice  back-office pages under 20 users, 1M appointments (needs wrk)"
 	@echo "make lock           re-lock requirements.lock (runtime) and requirements-dev.lock"
 
 $(STAMP): requirements-dev.lock
@@ -42,6 +43,10 @@ lock: $(STAMP)
 
 bench-tenants: $(STAMP)
 	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/tenants.py
+
+bench-backoffice: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/backoffice.py
 
 clean-var:
 	rm -rf var/

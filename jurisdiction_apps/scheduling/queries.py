@@ -52,8 +52,8 @@ def local_day_bounds(day: date, zone) -> tuple[datetime, datetime]:
 def day_appointments(filters: AgendaFilters, zone):
     start, end = local_day_bounds(filters.day, zone)
     queryset = (
-        Appointment.objects.with_related()
-        .select_related("assigned_agent", "replaced_by")
+        Appointment.objects.select_related("person", "appointment_type", "place", "agenda")
+        .select_related("assigned_agent")
         .between(start, end)
         .order_by("starts_at", "pk")
     )

@@ -253,6 +253,8 @@ SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development")
 
 # --- Audit trail (django-pghistory, trigger-based: bulk updates are caught too) ----------------
 PGTRIGGER_INSTALL_ON_MIGRATE = False  # triggers are in the migrations of each tenant app
+# Reads write nothing audited: no pghistory context on GET (it wraps every statement).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # --- Platform ---------------------------------------------------------------------------------
 # The parent domain of jurisdiction hosts: <slug>.<PLATFORM_DOMAIN>.

@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0002_national_appointment_types'),
-        ('people', '0001_initial'),
-        ('scheduling', '0001_initial'),
+        ("organisation", "0002_national_appointment_types"),
+        ("people", "0001_initial"),
+        ("scheduling", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(condition=models.Q(('state', 'no_show')), fields=['starts_at'], name='appt_no_show_time'),
+            model_name="appointment",
+            index=models.Index(
+                condition=models.Q(("state", "no_show")),
+                fields=["starts_at"],
+                name="appt_no_show_time",
+            ),
         ),
     ]
