@@ -263,8 +263,12 @@ def test_the_acting_user_of_a_service_call_is_in_the_audit_trail(
 ):
     """Outside a request (a task, an import), the service names its actor itself."""
     appointment = book(
-        BookingRequest(person=person, appointment_type=free_type, place=office,
-                       starts_at=timezone.now() + timedelta(days=2)),
+        BookingRequest(
+            person=person,
+            appointment_type=free_type,
+            place=office,
+            starts_at=timezone.now() + timedelta(days=2),
+        ),
         acting_user=cpip,
     )
     insert = Appointment.pgh_event_model.objects.get(pgh_obj_id=appointment.pk, pgh_label="insert")
