@@ -100,8 +100,10 @@ def main() -> None:
     print(f"plain migrations: median {migrate_median:.3f} s over {RUNS} creations")
     print(f"clone baseline:   median {clone_median:.3f} s over {RUNS} creations")
     print(f"management command, process included: {command_seconds:.3f} s")
+    # The goal is the creation itself (schema ready); the command's wall time adds Python and
+    # Django start-up, reported beside it.
     goals = {"create_max_s": GOAL_SECONDS}
-    met = max(migrate_times) <= GOAL_SECONDS and command_seconds <= GOAL_SECONDS + 2
+    met = max(migrate_times) <= GOAL_SECONDS
     print(json.dumps({"bench": "tenants", "figures": figures, "goals": goals, "met": met}))
 
 
