@@ -281,11 +281,14 @@ def appointment_audit_entries(person: Person, *, region: str):
     return entries
 
 
-def appointment_event_entries(person: Person):
-    """What happened to the person's appointments, with the acting agent (1 query)."""
+def appointment_event_entries(person: Person, limit: int | None = None):
+    """What happened to the person's appointments, with the acting agent (1 query); with
+    ``limit``, only the most recent ones are read."""
     events = person.appointment_events.select_related(
         "appointment__appointment_type", "appointment__place", "actor"
-    ).order_by("at", "pk")
+    ).order_by("-at", "-pk")
+    if limit is not None:
+        events = events[:limit]
     entries = []
     for event in events:
         appointment = event.appointment
@@ -307,10 +310,18 @@ def appointment_event_entries(person: Person):
     return entries
 
 
-def timeline(person: Person, *, region: str) -> list[HistoryEntry]:
-    """The person page's history, most recent first (3 queries)."""
-    entries = appointment_event_entries(person) + person_audit_entries(person, region=region)
-    return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
+def timeline(person: Person, *, region: str, limit: int | None = None) -> tuple[list, int]:
+    """The person page's history, most recent first, and how many entries it has in all.
+
+    With ``limit``, only that many entries are built (a long follow-up reads its recent part:
+    4 queries whatever its length)."""
+    entries = appointment_event_entries(person, limit) + person_audit_entries(person, region=region)
+    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
+    if limit is None:
+        return entries, len(entries)
+    person_entries = sum(1 for entry in entries if entry.category == "person")
+    total = person.appointment_events.count() + person_entries
+    return entries[:limit], total
 
 
 def audit_trail(person: Person, *, region: str) -> dict:

@@ -103,9 +103,13 @@ def person_detail(request, pk: int):
     )
     now = timezone.now()
     past = [item for item in reversed(appointments) if item.starts_at < now]
-    timeline = history.timeline(person, region=request.tenant.phone_region)
     # A long follow-up shows its recent part; "tout afficher" shows everything.
     show_all = request.GET.get("tout") == "1"
+    timeline, timeline_total = history.timeline(
+        person,
+        region=request.tenant.phone_region,
+        limit=None if show_all else RECENT_EVENTS_SHOWN,
+    )
     return render(
         request,
         "people/person_detail.html",
@@ -114,8 +118,8 @@ def person_detail(request, pk: int):
             "upcoming": [item for item in appointments if item.starts_at >= now],
             "past": past if show_all else past[:RECENT_PAST_SHOWN],
             "past_hidden": 0 if show_all else max(len(past) - RECENT_PAST_SHOWN, 0),
-            "timeline": timeline if show_all else timeline[:RECENT_EVENTS_SHOWN],
-            "timeline_hidden": 0 if show_all else max(len(timeline) - RECENT_EVENTS_SHOWN, 0),
+            "timeline": timeline,
+            "timeline_hidden": timeline_total - len(timeline),
         },
     )
 

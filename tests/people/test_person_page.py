@@ -9,7 +9,7 @@ from jurisdiction_apps.scheduling.services import change_state
 from tenants.constants import Role
 from tests.factories import MembershipFactory
 
-from .helpers import agent_client, make_person, page_text, person_data
+from .helpers import agent_client, host, make_person, page_text, person_data
 
 
 def detail_url(person) -> str:
@@ -127,3 +127,19 @@ def test_buttons_follow_the_role(alpha):
     assert "Modifier la fiche" in director
     assert "Traçabilité" in director
     assert "Archiver" in director
+
+
+def test_a_long_follow_up_shows_its_recent_part_and_everything_on_demand(
+    cpip_client, alpha, make_appointments
+):
+    person = make_person(alpha)
+    make_appointments(person, 35, past=30)
+    url = reverse("people:detail", args=[person.pk])
+    recent = page_text(cpip_client.get(url, HTTP_HOST=host(alpha)))
+    # 35 bookings, 1 creation of the record: 36 entries, the 30 most recent shown.
+    assert recent.count('<li class="fr-mb-2w">') == 30
+    assert "Afficher les 6 événements plus anciens" in recent
+    assert "Afficher les 10 convocations plus anciennes" in recent
+    everything = page_text(cpip_client.get(url + "?tout=1", HTTP_HOST=host(alpha)))
+    assert everything.count('<li class="fr-mb-2w">') == 36
+    assert "plus anciens" not in everything
