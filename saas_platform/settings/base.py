@@ -50,6 +50,7 @@ TENANT_APPS = [
     "jurisdiction_apps.organisation",
     "jurisdiction_apps.people",
     "jurisdiction_apps.scheduling",
+    "jurisdiction_apps.notifications",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

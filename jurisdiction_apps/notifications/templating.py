@@ -1,0 +1,60 @@
+"""SMS templates: placeholders in braces, validated before saving, rendered per appointment."""
+
+from string import Formatter
+
+from django.core.exceptions import ValidationError
+
+from .encoding import measure
+
+# Placeholder (as agents write it) -> what it stands for.
+PLACEHOLDERS = {
+    "date": "la date du rendez-vous (« mardi 3 mars »)",
+    "heure": "l'heure (« 14h30 »)",
+    "lieu": "le nom du lieu",
+    "adresse": "l'adresse du lieu",
+    "telephone": "le téléphone du lieu",
+    "contact": "le contact (agent ou service)",
+    "lien": "le lien vers la page « préparer ma convocation »",
+}
+MAX_SEGMENTS = 6
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The placeholder names of a template; ValidationError for a malformed one."""
+    names = []
+    try:
+        parsed = list(Formatter().parse(text))
+    except ValueError as error:
+        raise ValidationError(
+            "Accolade mal fermée : écrivez les champs ainsi : {date}, {heure}…"
+        ) from error
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            raise ValidationError(
+                f"Champ mal écrit : « {{{name}}} ». Écrivez par exemple {{date}}."
+            )
+        names.append(name)
+    return names
+
+
+def validate_template(text: str, sample: dict[str, str]) -> None:
+    """Unknown placeholders and texts over MAX_SEGMENTS (rendered with ``sample``) are refused."""
+    if not text.strip():
+        raise ValidationError("Le texte du SMS est vide.")
+    unknown = sorted({name for name in placeholders_in(text) if name not in PLACEHOLDERS})
+    if unknown:
+        known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+        listed = ", ".join("{" + name + "}" for name in unknown)
+        raise ValidationError(f"Champ inconnu : {listed}. Champs possibles : {known}.")
+    segments = measure(render(text, sample)).segments
+    if segments > MAX_SEGMENTS:
+        raise ValidationError(
+            f"Ce SMS ferait {segments} parties : raccourcissez-le ({MAX_SEGMENTS} au plus)."
+        )
+
+
+def render(text: str, values: dict[str, str]) -> str:
+    """The text with its placeholders filled (a missing value renders empty)."""
+    return text.format_map({name: values.get(name, "") for name in placeholders_in(text)})
