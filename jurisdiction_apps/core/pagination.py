@@ -5,6 +5,13 @@ by the joins that only the displayed rows need."""
 from django.core.paginator import Page, Paginator
 
 
+def query_string_without_page(request) -> str:
+    """The current filters, for the links of the other pages."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def paginate_ids(ids, full_queryset, number, per_page: int = 50) -> Page:
     """``ids``: an ordered queryset of primary keys (or a list); returns a Page of full objects
     in the same order."""

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jurisdiction_apps.core.pagination import paginate_ids
+from jurisdiction_apps.core.pagination import paginate_ids, query_string_without_page
 from tenants.permissions import Action, action_required
 
 from . import history, services
@@ -15,12 +15,6 @@ from .models import Person
 
 PAGE_SIZE = 50
 VIEWS_PAGE_SIZE = 100
-
-
-def _query_string_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 RECENT_PAST_SHOWN = 20
@@ -61,7 +55,7 @@ def person_list(request):
             "query": query,
             "include_archived": include_archived,
             "page": page,
-            "query_string": _query_string_without_page(request),
+            "query_string": query_string_without_page(request),
         },
     )
 
