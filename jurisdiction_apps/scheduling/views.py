@@ -6,7 +6,6 @@ Views are thin: queries come from queries.py, changes from services.py.
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from jurisdiction_apps.core.pagination import paginate_ids
+from jurisdiction_apps.core.pagination import paginate_ids, query_string_without_page
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from tenants.constants import APPOINTMENT_HOLDER_ROLES
@@ -81,6 +80,7 @@ def _worklist(request, rows, template, title):
         {
             "filters": filters,
             "page": page,
+            "query_string": query_string_without_page(request),
             "title": title,
             "outcome_actions": OUTCOME_ACTIONS,
             "can_record": can(request.membership, Action.RECORD_OUTCOME),
@@ -265,9 +265,5 @@ def book_view(request):
 @action_required(Action.RECORD_OUTCOME)
 def reschedule_view(request, pk):
     old = get_object_or_404(Appointment.objects.select_related("person"), pk=pk)
-    if (
-        not request.membership
-        or not AppointmentType.objects.bookable_by(request.membership.role).exists()
-    ):
-        raise PermissionDenied
+    # The types offered are those the agent's role books (_booking_context).
     return _booking(request, old.person, replaces=old)
