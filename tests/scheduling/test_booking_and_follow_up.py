@@ -14,6 +14,7 @@ from jurisdiction_apps.scheduling.services import (
     reschedule,
 )
 from jurisdiction_apps.scheduling.signals import appointment_event
+from tests.scheduling.helpers import book_on_new_slot
 
 
 def request_for(person, slot_type, office, agenda, slot, **extra):
@@ -131,14 +132,7 @@ def test_free_time_on_a_weekend_or_in_the_past_is_refused(
 
 
 def _booked(person, slot_type, office, agenda, make_slot, user, hours):
-    slot = make_slot(hours_from_now=abs(hours))
-    appointment = book(request_for(person, slot_type, office, agenda, slot), acting_user=user)
-    if hours < 0:  # move it into the past, as time passing would
-        Appointment.objects.filter(pk=appointment.pk).update(
-            starts_at=timezone.now() + timedelta(hours=hours)
-        )
-        appointment.refresh_from_db()
-    return appointment
+    return book_on_new_slot(person, slot_type, office, agenda, make_slot, user, hours)
 
 
 def test_fulfilled_and_missed_only_once_the_time_has_passed(

@@ -10,6 +10,7 @@ from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
 from tests.factories import MembershipFactory
+from tests.scheduling.helpers import book_on_new_slot
 
 
 @pytest.fixture
@@ -121,22 +122,7 @@ def test_free_time_booking_in_the_jurisdictions_local_time(
 
 
 def _past_appointment(person, slot_type, office, agenda, make_slot, user, hours_ago=3):
-    slot = make_slot(hours_from_now=1)
-    appointment = book(
-        BookingRequest(
-            person=person,
-            appointment_type=slot_type,
-            place=office,
-            agenda=agenda,
-            slot_id=slot.pk,
-            case_numbers="1",
-        ),
-        acting_user=user,
-    )
-    Appointment.objects.filter(pk=appointment.pk).update(
-        starts_at=timezone.now() - timedelta(hours=hours_ago)
-    )
-    return appointment
+    return book_on_new_slot(person, slot_type, office, agenda, make_slot, user, -hours_ago)
 
 
 def test_mark_missed_then_reschedule_from_the_no_show_worklist(
