@@ -15,12 +15,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings.dev")
 
 app = CeleryApp("saas_platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["tenants", "jurisdiction_apps.core", "jurisdiction_apps.scheduling"])
+app.autodiscover_tasks(
+    [
+        "tenants",
+        "jurisdiction_apps.core",
+        "jurisdiction_apps.scheduling",
+        "jurisdiction_apps.notifications",
+    ]
+)
 
 # name of the beat entry -> (task run in each live jurisdiction, interval setting name)
 PERIODIC_TASKS = {
     "Battement de chaque juridiction": ("jurisdiction.heartbeat", "HEARTBEAT_INTERVAL_SECONDS"),
     "Génération des créneaux": ("jurisdiction.generate_slots", "SLOT_GENERATION_INTERVAL_SECONDS"),
+    "Envoi des SMS dus": ("jurisdiction.sms_sweep", "SMS_SWEEP_INTERVAL_SECONDS"),
 }
 
 

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from jurisdiction_apps.notifications import receipts
 from shared.console import views
 
 admin.site.site_header = "Suivi justice — administration nationale"
@@ -14,6 +15,9 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # Delivery receipts of the SMS providers (authenticated by their secret).
+    path("sms/accuses/link/", receipts.link_receipt, name="sms-receipt-link"),
+    path("sms/accuses/brevo/", receipts.brevo_receipt, name="sms-receipt-brevo"),
 ]
 
 handler403 = "saas_platform.errors.forbidden"

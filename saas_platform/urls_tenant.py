@@ -13,6 +13,7 @@ urlpatterns = [
     path("personnes/", include("jurisdiction_apps.people.urls")),
     path("organisation/", include("jurisdiction_apps.organisation.urls")),
     path("", include("jurisdiction_apps.scheduling.urls")),
+    path("", include("jurisdiction_apps.notifications.urls")),
     path("comptes/", include("allauth.urls")),
     path("api/v1/", include("tenants.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

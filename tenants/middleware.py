@@ -15,7 +15,8 @@ logger = logging.getLogger("tenants.access")
 
 HEALTH_PATH = "/health/"
 # Paths a signed-in user without a membership may still reach on a jurisdiction host.
-OPEN_PREFIXES = ("/static/", "/comptes/deconnexion/", "/connexion/relais/")
+# The STOP page of SMS links is for the people followed, who have no account.
+OPEN_PREFIXES = ("/static/", "/comptes/deconnexion/", "/connexion/relais/", "/stop/")
 
 
 class JurisdictionHostMiddleware(TenantMainMiddleware):

@@ -6,6 +6,7 @@ docs/adr/0003-memberships-in-public-schema.md.
 """
 
 import zoneinfo
+from datetime import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +28,10 @@ colour_validator = RegexValidator(
 departement_validator = RegexValidator(
     r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[6-8])(,(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[6-8]))*$",
     "Indiquez les codes de département séparés par des virgules, par exemple 92 ou 974.",
+)
+providers_validator = RegexValidator(
+    r"^(link|brevo)(,(link|brevo))*$",
+    "Indiquez les fournisseurs séparés par des virgules, parmi : link, brevo.",
 )
 slug_validator = RegexValidator(
     r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$",
@@ -68,6 +73,19 @@ class Jurisdiction(TenantMixin):
     )
     sms_sender_name = models.CharField(
         "expéditeur des SMS", max_length=11, validators=[sender_name_validator], default="JUSTICE"
+    )
+    sms_quiet_start = models.TimeField(
+        "pas de SMS à partir de", default=time(20, 0), help_text="Heure locale."
+    )
+    sms_quiet_end = models.TimeField(
+        "pas de SMS avant", default=time(8, 0), help_text="Heure locale."
+    )
+    sms_providers = models.CharField(
+        "fournisseurs SMS",
+        max_length=40,
+        blank=True,
+        validators=[providers_validator],
+        help_text="Dans l'ordre d'essai, séparés par des virgules (vide : ceux de la plateforme).",
     )
     brand_name = models.CharField("nom sur le bandeau", max_length=120, blank=True)
     primary_colour = models.CharField(
@@ -111,6 +129,17 @@ class Jurisdiction(TenantMixin):
     @property
     def departement_list(self) -> list[str]:
         return [code for code in self.departements.split(",") if code]
+
+    @property
+    def quiet_hours(self):
+        from jurisdiction_apps.notifications.timing import QuietHours
+
+        return QuietHours(start=self.sms_quiet_start, end=self.sms_quiet_end)
+
+    @property
+    def sms_provider_order(self) -> list[str]:
+        names = self.sms_providers or ",".join(settings.SMS_PROVIDER_ORDER)
+        return [name for name in names.split(",") if name]
 
     def primary_domain_name(self) -> str | None:
         domain = self.domains.filter(is_primary=True).first() or self.domains.first()

@@ -22,6 +22,7 @@ class Action(models.TextChoices):
     VIEW_AUDIT = "view_audit", "Lire la traçabilité d'une personne"
     MANAGE_PLACES = "manage_places", "Gérer lieux, agendas et créneaux"
     MANAGE_AGENTS = "manage_agents", "Gérer et inviter les agents"
+    MANAGE_SMS_TEXTS = "manage_sms_texts", "Modifier les textes des SMS"
 
 
 ALL_ROLES = frozenset(Role)
@@ -36,6 +37,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.VIEW_AUDIT: MANAGER_ROLES | {Role.JAP},
     Action.MANAGE_PLACES: MANAGER_ROLES,
     Action.MANAGE_AGENTS: MANAGER_ROLES,
+    Action.MANAGE_SMS_TEXTS: MANAGER_ROLES,
 }
 
 

@@ -14,3 +14,10 @@ def jurisdiction_home_url(request, jurisdiction) -> str | None:
     domains = list(jurisdiction.domains.all())
     primary = next((d for d in domains if d.is_primary), domains[0] if domains else None)
     return host_url(request, primary.domain) if primary else None
+
+
+def platform_url(domain: str, path: str = "/") -> str:
+    """An absolute URL built outside a request (SMS links): PLATFORM_SCHEME and PLATFORM_PORT."""
+    port = settings.PLATFORM_PORT
+    netloc = f"{domain}:{port}" if port and port not in ("80", "443") else domain
+    return f"{settings.PLATFORM_SCHEME}://{netloc}{path}"

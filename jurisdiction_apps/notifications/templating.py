@@ -17,6 +17,23 @@ PLACEHOLDERS = {
     "lien": "le lien vers la page « préparer ma convocation »",
 }
 MAX_SEGMENTS = 6
+# Every SMS ends with the person's STOP link (services.stop_url); measured with the text.
+STOP_LINE = "\nSTOP SMS : {url}"
+# A realistic appointment, for validation and the editor's preview.
+SAMPLE_VALUES = {
+    "date": "mercredi 17 décembre",
+    "heure": "14h30",
+    "lieu": "SPIP des Hauts-de-Seine, antenne de Nanterre",
+    "adresse": "179 avenue Joliot-Curie, 92000 Nanterre",
+    "telephone": "01 47 29 00 00",
+    "contact": "SPIP des Hauts-de-Seine",
+    "lien": "https://nanterre.suivi-justice.fr/p/12",
+}
+SAMPLE_STOP_URL = "https://nanterre.suivi-justice.fr/stop/AbCdEfGh2k"
+
+
+def with_stop_line(text: str, url: str) -> str:
+    return text + STOP_LINE.format(url=url)
 
 
 def placeholders_in(text: str) -> list[str]:
@@ -48,7 +65,7 @@ def validate_template(text: str, sample: dict[str, str]) -> None:
         known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
         listed = ", ".join("{" + name + "}" for name in unknown)
         raise ValidationError(f"Champ inconnu : {listed}. Champs possibles : {known}.")
-    segments = measure(render(text, sample)).segments
+    segments = measure(with_stop_line(render(text, sample), SAMPLE_STOP_URL)).segments
     if segments > MAX_SEGMENTS:
         raise ValidationError(
             f"Ce SMS ferait {segments} parties : raccourcissez-le ({MAX_SEGMENTS} au plus)."

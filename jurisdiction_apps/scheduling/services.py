@@ -24,7 +24,7 @@ from .constants import (
     NotifyMode,
 )
 from .models import Appointment, AppointmentEvent, Slot, SlotTemplate, TransitionError
-from .signals import appointment_event
+from .signals import appointment_event, appointment_event_recorded
 from .territory import is_public_holiday, local_datetime
 
 
@@ -181,6 +181,7 @@ def _record(
         notify=notify,
         details=details or {},
     )
+    appointment_event_recorded.send(sender=AppointmentEvent, event=event)
     transaction.on_commit(lambda: appointment_event.send(sender=AppointmentEvent, event=event))
     return event
 

@@ -26,6 +26,7 @@ SHARED_APPS = [
     "tenants",
     "shared.accounts",
     "shared.console",
+    "shared.sms_texts",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -136,6 +137,52 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 HEARTBEAT_INTERVAL_SECONDS = int(env_str("HEARTBEAT_INTERVAL_SECONDS", "300"))
 # Slot templates are extended once a day (and at once when a template is saved).
 SLOT_GENERATION_INTERVAL_SECONDS = int(env_str("SLOT_GENERATION_INTERVAL_SECONDS", "86400"))
+
+# --- SMS ---------------------------------------------------------------------------------------
+# Providers, tried in this order unless a jurisdiction sets its own (Jurisdiction.sms_providers).
+# The defaults point at the local SMS gateway of make run (saas_platform/sms_gateway.py).
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "http://127.0.0.1:8025")
+SMS_PROVIDER_ORDER = env_list("SMS_PROVIDER_ORDER", "link,brevo")
+SMS_HTTP_TIMEOUT_SECONDS = float(env_str("SMS_HTTP_TIMEOUT_SECONDS", "10"))
+SMS_PROVIDERS = {
+    "link": {
+        "url": env_str("SMS_LINK_URL", SMS_GATEWAY_URL + "/restapi/v1/sms/send"),
+        # Only the local gateway answers look-ups; leave empty for the real service.
+        "lookup_url": env_str("SMS_LINK_LOOKUP_URL", SMS_GATEWAY_URL + "/restapi/v1/sms/lookup"),
+        "user": env_str("SMS_LINK_USER", "dev-link"),
+        "password": env_str("SMS_LINK_PASSWORD", "dev-link-password"),
+        "timeout": SMS_HTTP_TIMEOUT_SECONDS,
+    },
+    "brevo": {
+        "url": env_str("SMS_BREVO_URL", SMS_GATEWAY_URL + "/v3/transactionalSMS/send"),
+        "events_url": env_str(
+            "SMS_BREVO_EVENTS_URL", SMS_GATEWAY_URL + "/v3/transactionalSMS/statistics/events"
+        ),
+        "api_key": env_str("SMS_BREVO_API_KEY", "dev-brevo-key"),
+        "web_url": env_str("SMS_BREVO_WEBHOOK_URL", ""),
+        "timeout": SMS_HTTP_TIMEOUT_SECONDS,
+    },
+}
+# Secrets that authenticate the delivery receipts (webhooks of the public host).
+SMS_LINK_WEBHOOK_SECRET = env_str("SMS_LINK_WEBHOOK_SECRET", "dev-link-webhook-secret")
+SMS_BREVO_WEBHOOK_TOKEN = env_str("SMS_BREVO_WEBHOOK_TOKEN", "dev-brevo-webhook-token")
+# Seconds between two sweeps of due messages (beat), and how many a sweep hands over at most.
+SMS_SWEEP_INTERVAL_SECONDS = int(env_str("SMS_SWEEP_INTERVAL_SECONDS", "30"))
+SMS_SWEEP_LIMIT = int(env_str("SMS_SWEEP_LIMIT", "20000"))
+SMS_BATCH_SIZE = int(env_str("SMS_BATCH_SIZE", "200"))
+SMS_SEND_THREADS = int(env_str("SMS_SEND_THREADS", "16"))
+# A message "sending" for longer than this was left by a dead worker: it is looked up again.
+SMS_SENDING_TIMEOUT_SECONDS = int(env_str("SMS_SENDING_TIMEOUT_SECONDS", "120"))
+# A message "queued" for longer than this lost its task (Redis restarted): it is handed over again.
+SMS_QUEUED_TIMEOUT_SECONDS = int(env_str("SMS_QUEUED_TIMEOUT_SECONDS", "300"))
+# Retries: exponential from the first delay, capped well below the broker's visibility timeout.
+SMS_RETRY_FIRST_SECONDS = int(env_str("SMS_RETRY_FIRST_SECONDS", "30"))
+SMS_RETRY_MAX_SECONDS = int(env_str("SMS_RETRY_MAX_SECONDS", "1800"))
+SMS_MAX_ATTEMPTS = int(env_str("SMS_MAX_ATTEMPTS", "10"))
+# A message still "sent" without a receipt after this is flagged to the agents.
+SMS_RECEIPT_OVERDUE_MINUTES = int(env_str("SMS_RECEIPT_OVERDUE_MINUTES", "120"))
+# Redis redelivers an unacknowledged task after this (the retry cap must stay below it).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -262,6 +309,8 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost")
 # Port appended to the links built between hosts (development only).
 PLATFORM_PORT = env_str("PORT", "")
+# Scheme of the links built outside a request (the STOP link of every SMS).
+PLATFORM_SCHEME = env_str("PLATFORM_SCHEME", "http")
 
 from saas_platform.sentry import init_sentry  # noqa: E402
 

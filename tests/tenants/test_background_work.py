@@ -58,10 +58,15 @@ def test_beat_schedule_is_stored_for_django_celery_beat(committed_db):
     call_command("sync_periodic_tasks")
     call_command("sync_periodic_tasks")
     tasks = {task.args: task for task in PeriodicTask.objects.all()}
-    assert set(tasks) == {'["jurisdiction.heartbeat"]', '["jurisdiction.generate_slots"]'}
+    assert set(tasks) == {
+        '["jurisdiction.heartbeat"]',
+        '["jurisdiction.generate_slots"]',
+        '["jurisdiction.sms_sweep"]',
+    }
     assert {task.task for task in tasks.values()} == {"platform.run_in_live_jurisdictions"}
     assert tasks['["jurisdiction.heartbeat"]'].interval.every == 300
     assert tasks['["jurisdiction.generate_slots"]'].interval.every == 86400
+    assert tasks['["jurisdiction.sms_sweep"]'].interval.every == 30
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,7 @@ REQUESTS = {
     Action.VIEW_AUDIT: lambda c, w: c.get(f"/personnes/{w['person'].pk}/tracabilite/"),
     Action.MANAGE_PLACES: lambda c, w: c.get("/organisation/lieux/"),
     Action.MANAGE_AGENTS: lambda c, w: c.get("/organisation/agents/"),
+    Action.MANAGE_SMS_TEXTS: lambda c, w: c.get("/sms/textes/"),
 }
 
 
@@ -73,7 +74,7 @@ def test_role_against_action(alpha, world, role, action):
         assert response.status_code == 403, (role, action, response.status_code)
 
 
-OPEN_VIEWS = {"home", "dashboard", "switch-jurisdiction", "accept-handoff", "api-schema"}
+OPEN_VIEWS = {"home", "dashboard", "switch-jurisdiction", "accept-handoff", "api-schema", "stop"}
 
 
 def _views(resolver: URLResolver):

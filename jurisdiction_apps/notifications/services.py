@@ -1,0 +1,387 @@
+"""The SMS engine's operations: messages from appointment events, texts, STOP links.
+
+``messages_for_event`` runs inside the transaction that records the event (signal
+``appointment_event_recorded``): a change and its messages commit together or not at all. The
+send time is a column (``Message.due_at``); nothing is ever scheduled as a delayed broker task.
+Sending itself is in ``sending.py``.
+"""
+
+import secrets
+from datetime import timedelta
+
+import phonenumbers
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from jurisdiction_apps.core.audit import audited
+from jurisdiction_apps.organisation.constants import ServiceKind
+from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
+from shared.sms_texts.models import NationalTemplate
+
+from .constants import PENDING_STATES, FailureReason, MessageKind, MessageState
+from .defaults import DEFAULT_TEXTS
+from .models import Message, StopToken, TemplateOverride
+from .templating import render, validate_template, with_stop_line
+from .timing import immediate_send_time, reminder_send_time
+
+MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+STOP_PATH = "/stop/{token}/"
+# Kinds that announce an appointment to come: pointless once it has started.
+ANNOUNCING = frozenset({MessageKind.SUMMON, MessageKind.REMINDER, MessageKind.RESCHEDULE})
+# Events after which the agent may choose to send one more SMS.
+FOLLOW_UP_KINDS = {
+    EventKind.CANCELLED: MessageKind.CANCELLATION,
+    EventKind.NO_SHOW: MessageKind.NO_SHOW,
+}
+
+
+def _jurisdiction():
+    return connection.tenant
+
+
+# --- who can get an SMS ----------------------------------------------------------------------
+def unsendable_reason(person: Person) -> str:
+    """Why this person gets no SMS ("" when they can): no mobile, refusal, landline."""
+    if person.refuses_sms:
+        return FailureReason.REFUSES_SMS
+    if person.no_mobile_phone or not person.phone:
+        return FailureReason.NO_MOBILE
+    try:
+        number = phonenumbers.parse(person.phone, None)
+    except phonenumbers.NumberParseException:
+        return FailureReason.INVALID_NUMBER
+    if not phonenumbers.is_valid_number(number):
+        return FailureReason.INVALID_NUMBER
+    if phonenumbers.number_type(number) not in MOBILE_TYPES:
+        return FailureReason.LANDLINE
+    return ""
+
+
+# --- messages from events --------------------------------------------------------------------
+def _message(event, appointment, kind, due_at, reason):
+    if reason:
+        return Message(
+            appointment=appointment,
+            person_id=appointment.person_id,
+            event=event,
+            kind=kind,
+            state=MessageState.NOT_SENDABLE,
+            reason=reason,
+        )
+    return Message(
+        appointment=appointment,
+        person_id=appointment.person_id,
+        event=event,
+        kind=kind,
+        due_at=due_at,
+        attempt_limit=settings.SMS_MAX_ATTEMPTS,
+    )
+
+
+def _reminder(event, appointment, *, announced_now: bool, reason: str, now):
+    jurisdiction = _jurisdiction()
+    due = reminder_send_time(
+        appointment.starts_at,
+        timedelta(hours=appointment.appointment_type.reminder_delay_hours),
+        now,
+        jurisdiction.zone,
+        jurisdiction.quiet_hours,
+        summon_sent=announced_now,
+    )
+    if due is None:
+        return None
+    return _message(event, appointment, MessageKind.REMINDER, due, reason)
+
+
+def cancel_pending(appointment_id: int, kinds=tuple(MessageKind)) -> int:
+    """Cancel what has not left yet (created or queued) for one appointment."""
+    return Message.objects.filter(
+        appointment_id=appointment_id, kind__in=kinds, state__in=PENDING_STATES
+    ).update(state=MessageState.CANCELLED, cancelled_at=timezone.now())
+
+
+def messages_for_event(event) -> list[Message]:
+    """Create the messages an appointment event calls for (idempotent on the event).
+
+    - booked: a summon when the agent chose to notify, and a reminder (none when booked closer
+      than the reminder delay and a summon goes out now; sent now otherwise);
+    - booked as the replacement of another one: no summon (the reschedule SMS announces it);
+    - rescheduled: the old one's pending messages are cancelled; a reschedule SMS for the new
+      appointment when the agent chose to notify;
+    - cancelled, excused, fulfilled, no-show: pending messages cancelled; a cancellation or a
+      no-show SMS when the agent chose to notify;
+    - reverted to booked: a new reminder if there is still time.
+    A person without a mobile, or who refuses SMS, gets rows "not sendable" (agents see why).
+    """
+    appointment = event.appointment
+    person = appointment.person
+    now = timezone.now()
+    reason = unsendable_reason(person)
+    jurisdiction = _jurisdiction()
+    quiet = jurisdiction.quiet_hours
+    right_away = immediate_send_time(now, jurisdiction.zone, quiet)
+    messages = []
+    kind = event.kind
+    if kind == EventKind.BOOKED:
+        is_replacement = bool(event.details.get("replaces"))
+        summon = event.notify and not is_replacement
+        if summon:
+            messages.append(_message(event, appointment, MessageKind.SUMMON, right_away, reason))
+        messages.append(
+            _reminder(event, appointment, announced_now=event.notify, reason=reason, now=now)
+        )
+    elif kind == EventKind.RESCHEDULED:
+        cancel_pending(appointment.pk)
+        if event.notify:
+            new = appointment.replaced_by
+            messages.append(_message(event, new, MessageKind.RESCHEDULE, right_away, reason))
+    elif kind in (EventKind.CANCELLED, EventKind.EXCUSED, EventKind.FULFILLED, EventKind.NO_SHOW):
+        cancel_pending(appointment.pk)
+        follow_up = FOLLOW_UP_KINDS.get(kind)
+        if follow_up and event.notify:
+            messages.append(_message(event, appointment, follow_up, right_away, reason))
+    elif (
+        kind == EventKind.REVERTED
+        and appointment.state == AppointmentState.BOOKED
+        and appointment.starts_at > now
+    ):
+        messages.append(_reminder(event, appointment, announced_now=False, reason=reason, now=now))
+    messages = [message for message in messages if message is not None]
+    # ON CONFLICT DO NOTHING: a replayed event, or a second live reminder, adds nothing.
+    Message.objects.bulk_create(messages, ignore_conflicts=True)
+    if any(m.state == MessageState.CREATED and m.due_at <= now for m in messages):
+        from .sending import hand_over_event
+
+        transaction.on_commit(lambda: hand_over_event(event.pk))
+    return messages
+
+
+# --- texts -----------------------------------------------------------------------------------
+def national_text(appointment_type, kind: str) -> str:
+    """The national default for a type and kind: its own, else the one for every type."""
+    texts = {
+        row.appointment_type_code: row.text
+        for row in NationalTemplate.objects.filter(
+            kind=kind, appointment_type_code__in=[appointment_type.code, ""]
+        )
+    }
+    return texts.get(appointment_type.code) or texts.get("") or DEFAULT_TEXTS[kind]
+
+
+def template_text(appointment_type, kind: str) -> tuple[str, bool]:
+    """The text used for a type and kind in this jurisdiction, and whether it is its own."""
+    override = TemplateOverride.objects.filter(appointment_type=appointment_type, kind=kind).first()
+    if override is not None:
+        return override.text, True
+    return national_text(appointment_type, kind), False
+
+
+class TextBook:
+    """Texts of one send batch, read once per (type, kind)."""
+
+    def __init__(self):
+        self._texts = {}
+
+    def text(self, appointment_type, kind: str) -> str:
+        key = (appointment_type.pk, kind)
+        if key not in self._texts:
+            self._texts[key] = template_text(appointment_type, kind)[0]
+        return self._texts[key]
+
+
+@audited
+def save_override(appointment_type, kind: str, text: str, *, acting_user) -> TemplateOverride:
+    validate_template(text, sample_values())
+    override, _ = TemplateOverride.objects.update_or_create(
+        appointment_type=appointment_type,
+        kind=kind,
+        defaults={"text": text, "updated_by": acting_user},
+    )
+    return override
+
+
+@audited
+def reset_override(appointment_type, kind: str, *, acting_user) -> bool:
+    """Back to the national default (which then follows its every edit)."""
+    deleted, _ = TemplateOverride.objects.filter(
+        appointment_type=appointment_type, kind=kind
+    ).delete()
+    return bool(deleted)
+
+
+def format_phone(e164: str) -> str:
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def local_time_text(moment) -> str:
+    local = timezone.localtime(moment, _jurisdiction().zone)
+    return f"{local.hour}h{local.minute:02d}"
+
+
+def appointment_values(appointment) -> dict[str, str]:
+    """Placeholder values for one appointment, in the jurisdiction's local time."""
+    jurisdiction = _jurisdiction()
+    place = appointment.place
+    local = timezone.localtime(appointment.starts_at, jurisdiction.zone)
+    kind = appointment.appointment_type
+    service = jurisdiction.spip_name if kind.service_kind == ServiceKind.SPIP else ""
+    service = service or jurisdiction.tj_name or jurisdiction.name
+    return {
+        "date": date_format(local, "l j F"),
+        "heure": local_time_text(appointment.starts_at),
+        "lieu": place.name,
+        "adresse": place.full_address if kind.address_visible else "",
+        "telephone": format_phone(place.phone) or place.email,
+        "contact": service,
+        "lien": place.info_url,
+    }
+
+
+def sample_values() -> dict[str, str]:
+    from .templating import SAMPLE_VALUES
+
+    return SAMPLE_VALUES
+
+
+def render_message(message: Message, text_book: TextBook, stop_url: str) -> str:
+    appointment = message.appointment
+    text = text_book.text(appointment.appointment_type, message.kind)
+    return with_stop_line(render(text, appointment_values(appointment)), stop_url)
+
+
+# --- STOP ------------------------------------------------------------------------------------
+def _new_token() -> str:
+    # 10 characters of an alphabet without look-alikes: 50 bits, short enough for an SMS.
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def stop_tokens(person_ids) -> dict[int, str]:
+    """The live STOP token of each person, created where missing (one query each way)."""
+    person_ids = set(person_ids)
+    tokens = dict(
+        StopToken.objects.filter(person_id__in=person_ids, used_at__isnull=True).values_list(
+            "person_id", "token"
+        )
+    )
+    missing = person_ids - tokens.keys()
+    if missing:
+        StopToken.objects.bulk_create(
+            [StopToken(person_id=pk, token=_new_token()) for pk in missing], ignore_conflicts=True
+        )
+        tokens.update(
+            StopToken.objects.filter(person_id__in=missing, used_at__isnull=True).values_list(
+                "person_id", "token"
+            )
+        )
+    return tokens
+
+
+def stop_url(token: str) -> str:
+    from tenants.urls_helpers import platform_url
+
+    domain = _jurisdiction().primary_domain_name() or ""
+    return platform_url(domain, STOP_PATH.format(token=token))
+
+
+class StopError(Exception):
+    """The STOP link cannot be used (message in French, for the person)."""
+
+
+def confirm_stop(token: str) -> Person:
+    """The person confirmed they want no more SMS: refuse SMS, spend the token, cancel pending."""
+    import pghistory
+
+    with transaction.atomic():
+        stop = (
+            StopToken.objects.select_for_update()
+            .select_related("person")
+            .filter(token=token)
+            .first()
+        )
+        if stop is None or stop.used_at is not None:
+            raise StopError(
+                "Ce lien n'est plus valable. Votre demande a peut-être déjà été prise en compte."
+            )
+        stop.used_at = timezone.now()
+        stop.save(update_fields=["used_at"])
+        person = stop.person
+        with pghistory.context(stop_link=True):
+            person.refuses_sms = True
+            person.save(update_fields=["refuses_sms"])
+        Message.objects.filter(person=person, state__in=PENDING_STATES).update(
+            state=MessageState.NOT_SENDABLE, reason=FailureReason.REFUSES_SMS
+        )
+    return person
+
+
+@audited
+def set_sms_refusal(person: Person, refuses: bool, *, acting_user) -> Person:
+    """An agent records that the person refuses SMS, or asks for them again."""
+    with transaction.atomic():
+        person.refuses_sms = refuses
+        person.save(update_fields=["refuses_sms"])
+        if refuses:
+            Message.objects.filter(person=person, state__in=PENDING_STATES).update(
+                state=MessageState.NOT_SENDABLE, reason=FailureReason.REFUSES_SMS
+            )
+    return person
+
+
+@audited
+def mark_no_mobile(person: Person, *, acting_user) -> Person:
+    """From the failures page: the number does not work and there is no other."""
+    with transaction.atomic():
+        person.no_mobile_phone = True
+        person.phone = ""
+        person.save(update_fields=["no_mobile_phone", "phone"])
+        Message.objects.filter(person=person, state__in=PENDING_STATES).update(
+            state=MessageState.NOT_SENDABLE, reason=FailureReason.NO_MOBILE
+        )
+    return person
+
+
+class RetryError(Exception):
+    """The message cannot be sent again (message in French, for the agent)."""
+
+
+@audited
+def retry_message(message: Message, *, acting_user) -> Message:
+    """Send a failed message again (same row: still one SMS per change), after a number fix."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .select_related("appointment", "person")
+            .get(pk=message.pk)
+        )
+        if message.state != MessageState.FAILED:
+            raise RetryError("Seul un SMS en échec peut être renvoyé.")
+        if message.kind in ANNOUNCING and (
+            message.appointment.starts_at <= timezone.now()
+            or message.appointment.state != AppointmentState.BOOKED
+        ):
+            raise RetryError("Le rendez-vous est passé ou n'est plus planifié : rien à renvoyer.")
+        if reason := unsendable_reason(message.person):
+            raise RetryError(f"Impossible d'envoyer : {FailureReason(reason).label.lower()}.")
+        jurisdiction = _jurisdiction()
+        message.state = MessageState.CREATED
+        message.reason = ""
+        message.failed_at = None
+        message.attempt_limit = message.attempt_count + settings.SMS_MAX_ATTEMPTS
+        message.due_at = immediate_send_time(
+            timezone.now(), jurisdiction.zone, jurisdiction.quiet_hours
+        )
+        message.save(update_fields=["state", "reason", "failed_at", "attempt_limit", "due_at"])
+    return message
