@@ -161,6 +161,7 @@ def run(env: dict) -> int:
     prepare_database()
     port = env.get("PORT", "8000")
     env["PORT"] = port
+    sms_gateway_port = env.get("SMS_GATEWAY_PORT", "8025")
     python = sys.executable
     manager = Manager()
     processes = {
@@ -191,6 +192,18 @@ def run(env: dict) -> int:
             "--schedule",
             str(VAR / "celerybeat-schedule"),
         ],
+        # Every SMS the platform sends lands here (LINK Mobility and Brevo stand-in).
+        "sms-gateway": [
+            python,
+            "-m",
+            "saas_platform.sms_gateway",
+            "--port",
+            sms_gateway_port,
+            "--receipts-url",
+            f"http://localhost:{port}/sms/accuses/",
+            "--data-file",
+            "var/sms-gateway/messages.jsonl",
+        ],
     }
     for name, command in processes.items():
         manager.add_process(name, " ".join(command), env=env, cwd=str(ROOT))
@@ -198,6 +211,7 @@ def run(env: dict) -> int:
     base = f"http://localhost:{port}"
     lines = [f"\nPublic site and national console: {base}/"]
     lines += [f"  {spec.name}: http://{spec.slug}.localhost:{port}/" for spec in DEMO_JURISDICTIONS]
+    lines.append(f"Local SMS gateway (every SMS sent): http://localhost:{sms_gateway_port}/")
     lines.append(DEMO_LOGINS.format(password=DEMO_PASSWORD))
     lines.append("Ctrl-C stops everything.\n")
 
