@@ -17,16 +17,24 @@ class QuietHours:
     start: time = time(20, 0)  # nothing sent from...
     end: time = time(8, 0)  # ...until
 
+    @property
+    def spans_midnight(self) -> bool:
+        return self.start > self.end
+
     def is_quiet(self, moment: datetime, zone: ZoneInfo) -> bool:
         local = moment.astimezone(zone).time()
-        return local >= self.start or local < self.end
+        if self.spans_midnight:
+            return local >= self.start or local < self.end
+        return self.start <= local < self.end
 
     def next_allowed(self, moment: datetime, zone: ZoneInfo) -> datetime:
         """``moment`` itself if allowed, else the end of this quiet period."""
         if not self.is_quiet(moment, zone):
             return moment
         local = moment.astimezone(zone)
-        day = local.date() if local.time() < self.end else local.date() + timedelta(days=1)
+        day = local.date()
+        if self.spans_midnight and local.time() >= self.end:
+            day += timedelta(days=1)
         return datetime.combine(day, self.end, tzinfo=zone)
 
     def previous_allowed(self, moment: datetime, zone: ZoneInfo) -> datetime:
@@ -34,7 +42,9 @@ class QuietHours:
         if not self.is_quiet(moment, zone):
             return moment
         local = moment.astimezone(zone)
-        day = local.date() if local.time() >= self.start else local.date() - timedelta(days=1)
+        day = local.date()
+        if self.spans_midnight and local.time() < self.start:
+            day -= timedelta(days=1)
         return datetime.combine(day, self.start, tzinfo=zone) - timedelta(minutes=1)
 
 

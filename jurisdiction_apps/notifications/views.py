@@ -6,6 +6,8 @@ The template editor is in editor.py. Views are thin: changes go through services
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from jurisdiction_apps.core.pagination import paginate_ids, query_string_without_page
@@ -58,7 +60,10 @@ def no_mobile(request, pk):
     person = get_object_or_404(Person, pk=pk)
     services.mark_no_mobile(person, acting_user=request.user)
     messages.success(request, f"{person} : noté « pas de téléphone portable ».")
-    return redirect(request.POST.get("next") or "notifications:failures")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("notifications:failures")
+    return redirect(target)
 
 
 @require_POST

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 from jurisdiction_apps.core.pagination import paginate_ids, query_string_without_page
 from tenants.permissions import Action, action_required
 
+from jurisdiction_apps.notifications import queries as sms_queries
+
 from . import history, services
 from .forms import ArchiveForm, PersonForm, SearchForm
 from .models import Person
@@ -114,6 +116,7 @@ def person_detail(request, pk: int):
             "past_hidden": 0 if show_all else max(len(past) - RECENT_PAST_SHOWN, 0),
             "timeline": timeline,
             "timeline_hidden": timeline_total - len(timeline),
+            "sms_number_failure": sms_queries.number_failure(person),
         },
     )
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from jurisdiction_apps.core.pagination import paginate_ids, query_string_without_page
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.notifications import queries as sms_queries
 from tenants.constants import APPOINTMENT_HOLDER_ROLES
 from tenants.permissions import Action, action_required, can
 
@@ -116,6 +117,7 @@ def appointment_detail(request, pk):
         {
             "appointment": appointment,
             "history": history,
+            "sms_messages": sms_queries.appointment_messages(appointment),
             "now": timezone.now(),
             "outcome_actions": OUTCOME_ACTIONS,
         },

@@ -97,3 +97,15 @@ def test_quiet_hours_are_per_jurisdiction():
     assert immediate_send_time(at(PARIS, 2027, 3, 2, 8, 30), PARIS, late) == at(
         PARIS, 2027, 3, 2, 9
     )
+
+
+def test_quiet_hours_within_one_day_are_honoured_too():
+    """A jurisdiction may set a daytime pause (13:00-14:00): not only windows across midnight."""
+    lunch = QuietHours(start=time(13, 0), end=time(14, 0))
+    assert lunch.is_quiet(at(PARIS, 2027, 3, 2, 13, 30), PARIS)
+    assert not lunch.is_quiet(at(PARIS, 2027, 3, 2, 14, 0), PARIS)
+    assert not lunch.is_quiet(at(PARIS, 2027, 3, 2, 23, 0), PARIS)
+    assert lunch.next_allowed(at(PARIS, 2027, 3, 2, 13, 30), PARIS) == at(PARIS, 2027, 3, 2, 14)
+    assert lunch.previous_allowed(at(PARIS, 2027, 3, 2, 13, 30), PARIS) == at(
+        PARIS, 2027, 3, 2, 12, 59
+    )
