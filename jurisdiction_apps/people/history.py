@@ -23,6 +23,7 @@ from .constants import PERSON_FIELDS
 from .models import Person
 
 SYSTEM_ACTOR = "Traitement automatique"
+STOP_LINK_ACTOR = "La personne (lien STOP d'un SMS)"
 PERSON_CHANGED = "Fiche modifiée"
 UNKNOWN_ACTOR = "Agent inconnu"
 
@@ -98,7 +99,8 @@ def _context_user_id(event):
 def _actor(event, users: dict) -> str:
     user_id = _context_user_id(event)
     if user_id is None:
-        return SYSTEM_ACTOR
+        metadata = (event.pgh_context.metadata or {}) if event.pgh_context else {}
+        return STOP_LINK_ACTOR if metadata.get("stop_link") else SYSTEM_ACTOR
     return user_label(users.get(user_id)) if user_id in users else UNKNOWN_ACTOR
 
 

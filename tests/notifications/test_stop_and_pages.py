@@ -29,7 +29,7 @@ def stop_token_in(text: str) -> str:
     return text.rsplit("/stop/", 1)[1].strip("/")
 
 
-def test_the_stop_link_asks_then_stops_every_sms_once(sent, person):
+def test_the_stop_link_asks_then_stops_every_sms_once(sent, person, alpha):
     token = stop_token_in(sent.text)
     anonymous = Client(HTTP_HOST="alpha.localhost")
     page = anonymous.get(f"/stop/{token}/")
@@ -50,6 +50,9 @@ def test_the_stop_link_asks_then_stops_every_sms_once(sent, person):
     again = anonymous.post(f"/stop/{token}/")
     assert "déjà servi" in again.content.decode()
     assert PersonAudit.objects.filter(pgh_obj=person, refuses_sms=True).exists()
+    agent = client_for(alpha, Role.LOCAL_ADMIN)
+    audit = agent.get(f"/personnes/{person.pk}/tracabilite/").content.decode()
+    assert "La personne (lien STOP d&#x27;un SMS)" in audit
 
 
 def test_an_unknown_stop_token_is_404(in_alpha):
