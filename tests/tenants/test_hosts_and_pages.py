@@ -111,3 +111,32 @@ def test_public_dashboard_lists_the_agents_jurisdictions(alpha, beta):
     body = client.get("/tableau-de-bord/", HTTP_HOST="localhost").content.decode()
     assert alpha.name in body and beta.name in body
     assert "http://alpha.localhost/" in body
+
+
+def test_the_national_team_adjusts_sms_settings_of_a_jurisdiction_in_the_admin(alpha):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    staff = UserFactory(national_team=True, is_superuser=True)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(staff)
+    url = f"/admin/tenants/jurisdiction/{alpha.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and "sms_quiet_start" in page.content.decode()
+    assert client.get("/admin/tenants/jurisdiction/add/").status_code == 403
+    refused = client.post(
+        url,
+        {
+            "name": alpha.name,
+            "time_zone": alpha.time_zone,
+            "phone_region": alpha.phone_region,
+            "sms_sender_name": alpha.sms_sender_name,
+            "sms_providers": "link,orange",
+            "sms_quiet_start": "20:00",
+            "sms_quiet_end": "08:00",
+            "primary_colour": alpha.primary_colour,
+        },
+    )
+    assert refused.status_code == 200
+    assert "parmi : link, brevo" in refused.content.decode()
