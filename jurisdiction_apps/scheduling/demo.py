@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from jurisdiction_apps.notifications import demo as sms_demo
 from jurisdiction_apps.organisation.constants import PlaceKind
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place, Service
 from jurisdiction_apps.people.models import Person
@@ -151,6 +152,8 @@ def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
         Appointment.objects.filter(pk=past.pk).update(
             starts_at=timezone.datetime.combine(day, time(9 + index % 8), tzinfo=zone)
         )
+        past.refresh_from_db()
+        sms_demo.settle_past(past)
         if index % 3 == 0:
             change_state(past.pk, EventKind.FULFILLED, acting_user=booker)
         elif index % 3 == 1:
@@ -160,7 +163,7 @@ def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
             future_day += timedelta(days=1)
         starts_at = timezone.datetime.combine(future_day, time(9 + index % 8, 30), tzinfo=zone)
         if starts_at > now:
-            book(
+            upcoming = book(
                 BookingRequest(
                     person=person,
                     appointment_type=follow_up,
@@ -171,6 +174,8 @@ def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
                 ),
                 acting_user=booker,
             )
+            if index == 2:  # one number that does not work, for the "SMS en échec" page
+                sms_demo.fail_number(upcoming)
     for person, slot in zip(
         people[:4], Slot.objects.filter(agenda=team).future()[:4], strict=False
     ):
