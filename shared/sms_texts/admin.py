@@ -1,0 +1,70 @@
+"""The national default SMS texts in the Django admin (public host, staff only).
+
+Saving goes through the model's ``clean()`` (ModelForm validation): an unknown placeholder or a
+text over six SMS is refused here as in the jurisdictions' editor. An edit reaches at once every
+jurisdiction that does not override the text (texts are resolved at send time).
+"""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from jurisdiction_apps.notifications.encoding import measure
+from jurisdiction_apps.notifications.templating import (
+    PLACEHOLDERS,
+    SAMPLE_STOP_URL,
+    SAMPLE_VALUES,
+    render,
+    with_stop_line,
+)
+from shared.accounts.constants import NationalRole
+
+from .models import NationalTemplate
+
+
+def _national_team(request) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and user.national_role == NationalRole.NATIONAL_TEAM
+
+
+@admin.register(NationalTemplate)
+class NationalTemplateAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "appointment_type_code", "kind", "sample_cost", "updated_at"]
+    list_filter = ["kind"]
+    actions = None  # no bulk deletion of the texts every jurisdiction falls back on
+    search_fields = ["appointment_type_code", "text"]
+    fields = ["appointment_type_code", "kind", "text", "placeholders", "sample_cost", "updated_at"]
+    readonly_fields = ["placeholders", "sample_cost", "updated_at"]
+
+    # The national team edits the national texts without a Django permission of its own.
+    def has_module_permission(self, request):
+        return _national_team(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _national_team(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return _national_team(request) or super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _national_team(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # The rows "for every type" are the fallback of every jurisdiction: edited, never deleted.
+        if obj is not None and not obj.appointment_type_code:
+            return False
+        return _national_team(request) or super().has_delete_permission(request, obj)
+
+    @admin.display(description="champs possibles")
+    def placeholders(self, obj=None):
+        return " ; ".join(f"{{{name}}} : {text}" for name, text in PLACEHOLDERS.items())
+
+    @admin.display(description="coût (rendez-vous fictif, lien STOP compris)")
+    def sample_cost(self, obj=None):
+        if obj is None or not obj.text:
+            return "—"
+        try:
+            sample = with_stop_line(render(obj.text, SAMPLE_VALUES), SAMPLE_STOP_URL)
+        except ValidationError:  # malformed braces: clean() says what to fix
+            return "—"
+        cost = measure(sample)
+        return f"{cost.segments} SMS, {cost.encoding}"
