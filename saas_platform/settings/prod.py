@@ -12,3 +12,25 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# SMS: real providers only, their URLs and secrets required; LINK Mobility has no look-up API.
+SMS_PROVIDERS = {
+    "link": {
+        **SMS_PROVIDERS["link"],  # noqa: F405
+        "url": env_str("SMS_LINK_URL"),
+        "lookup_url": env_str("SMS_LINK_LOOKUP_URL", ""),
+        "user": env_str("SMS_LINK_USER"),
+        "password": env_str("SMS_LINK_PASSWORD"),
+    },
+    "brevo": {
+        **SMS_PROVIDERS["brevo"],  # noqa: F405
+        "url": env_str("SMS_BREVO_URL", "https://api.brevo.com/v3/transactionalSMS/send"),
+        "events_url": env_str(
+            "SMS_BREVO_EVENTS_URL", "https://api.brevo.com/v3/transactionalSMS/statistics/events"
+        ),
+        "api_key": env_str("SMS_BREVO_API_KEY"),
+        "web_url": env_str("SMS_BREVO_WEBHOOK_URL"),
+    },
+}
+SMS_LINK_WEBHOOK_SECRET = env_str("SMS_LINK_WEBHOOK_SECRET")
+SMS_BREVO_WEBHOOK_TOKEN = env_str("SMS_BREVO_WEBHOOK_TOKEN")
