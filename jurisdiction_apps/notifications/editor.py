@@ -22,14 +22,11 @@ from jurisdiction_apps.organisation.forms import DsfrMixin
 from jurisdiction_apps.organisation.models import AppointmentType
 from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment
-from shared.sms_texts.models import NationalTemplate
 from tenants.permissions import Action, action_required
 
 from . import services, templating
 from .constants import MessageKind
-from .defaults import DEFAULT_TEXTS
 from .encoding import LIMITS, UCS2, measure, normalise
-from .models import TemplateOverride
 from .templating import (
     MAX_SEGMENTS,
     PLACEHOLDERS,
@@ -190,37 +187,21 @@ def _kind(kind: str) -> MessageKind:
     return MessageKind(kind)
 
 
-def _national_book(types) -> dict[tuple[str, str], str]:
-    rows = NationalTemplate.objects.filter(
-        appointment_type_code__in=[t.code for t in types] + [""]
-    ).values_list("appointment_type_code", "kind", "text")
-    return {(code, kind): text for code, kind, text in rows}
-
-
 @action_required(Action.MANAGE_SMS_TEXTS)
 def template_list(request):
     """Every active type × kind: own or national text, cost of its sample, reminder delay."""
     types = list(AppointmentType.objects.active().order_by("service_kind", "label"))
-    override_rows = TemplateOverride.objects.filter(
-        appointment_type__in=[t.pk for t in types]
-    ).values_list("appointment_type_id", "kind", "text")
-    overrides = {(type_id, kind): text for type_id, kind, text in override_rows}
-    national = _national_book(types)
+    texts = services.resolve_texts(types)
     groups = []
     for appointment_type in types:
         rows = []
         for kind in MessageKind:
-            own = overrides.get((appointment_type.pk, kind.value))
-            text = own or (
-                national.get((appointment_type.code, kind.value))
-                or national.get(("", kind.value))
-                or DEFAULT_TEXTS[kind.value]
-            )
+            text, is_override = texts[(appointment_type.pk, kind.value)]
             rows.append(
                 {
                     "kind": kind,
                     "sent_when": SENT_WHEN.get(kind, ""),
-                    "is_override": own is not None,
+                    "is_override": is_override,
                     "text": text,
                     "preview": build_preview(text, SAMPLE_VALUES),
                 }

@@ -163,36 +163,67 @@ def messages_for_event(event) -> list[Message]:
 
 
 # --- texts -----------------------------------------------------------------------------------
-def national_text(appointment_type, kind: str) -> str:
-    """The national default for a type and kind: its own, else the one for every type."""
-    texts = {
-        row.appointment_type_code: row.text
-        for row in NationalTemplate.objects.filter(
-            kind=kind, appointment_type_code__in=[appointment_type.code, ""]
-        )
+def resolve_texts(appointment_types) -> dict[tuple[int, str], tuple[str, bool]]:
+    """(type pk, kind) -> (text, is it the jurisdiction's own) for every kind, in two queries.
+
+    Order: the jurisdiction's override, the national text of the type, the national text for
+    every type, the built-in default (defaults.py).
+    """
+    types = list(appointment_types)
+    overrides = {
+        (type_id, kind): text
+        for type_id, kind, text in TemplateOverride.objects.filter(
+            appointment_type__in=[t.pk for t in types]
+        ).values_list("appointment_type_id", "kind", "text")
     }
-    return texts.get(appointment_type.code) or texts.get("") or DEFAULT_TEXTS[kind]
+    national = {
+        (code, kind): text
+        for code, kind, text in NationalTemplate.objects.filter(
+            appointment_type_code__in=[t.code for t in types] + [""]
+        ).values_list("appointment_type_code", "kind", "text")
+    }
+    texts = {}
+    for appointment_type in types:
+        for kind in MessageKind.values:
+            own = overrides.get((appointment_type.pk, kind))
+            texts[(appointment_type.pk, kind)] = (
+                (own, True)
+                if own is not None
+                else (
+                    national.get((appointment_type.code, kind))
+                    or national.get(("", kind))
+                    or DEFAULT_TEXTS[kind],
+                    False,
+                )
+            )
+    return texts
 
 
 def template_text(appointment_type, kind: str) -> tuple[str, bool]:
     """The text used for a type and kind in this jurisdiction, and whether it is its own."""
-    override = TemplateOverride.objects.filter(appointment_type=appointment_type, kind=kind).first()
-    if override is not None:
-        return override.text, True
-    return national_text(appointment_type, kind), False
+    return resolve_texts([appointment_type])[(appointment_type.pk, kind)]
+
+
+def national_text(appointment_type, kind: str) -> str:
+    """The national default for a type and kind: its own, else the one for every type."""
+    texts = dict(
+        NationalTemplate.objects.filter(
+            kind=kind, appointment_type_code__in=[appointment_type.code, ""]
+        ).values_list("appointment_type_code", "text")
+    )
+    return texts.get(appointment_type.code) or texts.get("") or DEFAULT_TEXTS[kind]
 
 
 class TextBook:
-    """Texts of one send batch, read once per (type, kind)."""
+    """Texts of one send batch, read once per appointment type."""
 
     def __init__(self):
         self._texts = {}
 
     def text(self, appointment_type, kind: str) -> str:
-        key = (appointment_type.pk, kind)
-        if key not in self._texts:
-            self._texts[key] = template_text(appointment_type, kind)[0]
-        return self._texts[key]
+        if (appointment_type.pk, kind) not in self._texts:
+            self._texts.update(resolve_texts([appointment_type]))
+        return self._texts[(appointment_type.pk, kind)][0]
 
 
 @audited
