@@ -162,6 +162,8 @@ def run(env: dict) -> int:
     port = env.get("PORT", "8000")
     env["PORT"] = port
     sms_gateway_port = env.get("SMS_GATEWAY_PORT", "8025")
+    # The worker's providers talk to the local gateway on that port (unless told otherwise).
+    env.setdefault("SMS_GATEWAY_URL", f"http://127.0.0.1:{sms_gateway_port}")
     python = sys.executable
     manager = Manager()
     processes = {

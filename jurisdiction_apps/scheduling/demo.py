@@ -57,7 +57,7 @@ FIRST_NAMES = [
 
 
 def _mobile(region: str, index: int) -> str:
-    prefixes = {"FR": "+3361000", "RE": "+2626920"}
+    prefixes = {"FR": "+3361000", "RE": "+26269210"}
     return f"{prefixes.get(region, '+3361000')}{index:04d}"
 
 

@@ -9,7 +9,7 @@ from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.notifications.constants import FailureReason, MessageKind, MessageState
 from jurisdiction_apps.notifications.models import Message
-from jurisdiction_apps.notifications.services import messages_for_event
+from jurisdiction_apps.notifications.services import messages_for_event, unsendable_reason
 from jurisdiction_apps.organisation.models import AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.constants import EventKind, NotifyMode
@@ -247,3 +247,13 @@ def test_reminders_are_in_the_local_time_of_an_overseas_jurisdiction(beta):
         local_due = timezone.localtime(reminder.due_at, zone)
         assert (local_due.date(), local_due.time()) == (day - timedelta(days=2), time(9, 0))
         assert reminder.due_at.astimezone(UTC).time() == time(5, 0)
+
+
+@pytest.mark.parametrize("region", ["FR", "RE"])
+def test_demo_mobiles_are_valid_mobiles_of_their_region(region):
+    """The demo people must get SMS: their invented numbers are real mobile numbering."""
+    from jurisdiction_apps.scheduling.demo import _mobile
+
+    for index in (0, 12, 29):
+        fake = Person(phone=_mobile(region, index))
+        assert unsendable_reason(fake) == ""
