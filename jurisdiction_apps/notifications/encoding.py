@@ -9,6 +9,7 @@ UCS-2: 70 UTF-16 units in one SMS, 67 per part (a surrogate pair is never split 
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 
@@ -44,8 +45,10 @@ REPLACEMENTS = {
 }
 
 
+@cache
 def gsm_units(char: str) -> int | None:
-    """Septets of one character in GSM-7, or None when it is outside the alphabet."""
+    """Septets of one character in GSM-7, or None when it is outside the alphabet (cached: texts
+    repeat the same few dozen characters, and the codec is called once per character)."""
     try:
         return len(char.encode("gsm03.38"))
     except UnicodeEncodeError:
