@@ -887,18 +887,25 @@ def main() -> int:
         "cpus": os.cpu_count(),
         "host_cpu_busy_idle_pct": {"before": busy_before, "after": busy_after},
     }
+    # "No message later than 60 s after its due time (when the rate allows)": at the goal rate,
+    # N messages due at once need N / 500 seconds, so the bound is the larger of the two.
+    delay_bound = max(GOAL_MAX_DELAY_S, total / GOAL_THROUGHPUT)
     goals = {
         "throughput_msg_s_min": GOAL_THROUGHPUT,
         "duplicates": 0,
         "lost": 0,
         "delay_max_s_max": GOAL_MAX_DELAY_S,
+        "delay_max_s_max_at_goal_rate": round(delay_bound, 1),
     }
+    figures["delay_within_60_s"] = (
+        engine["delay_max_s"] is not None and engine["delay_max_s"] <= GOAL_MAX_DELAY_S
+    )
     met = (
         engine["throughput_msg_s"] >= GOAL_THROUGHPUT
         and engine["duplicates"] == 0
         and engine["lost"] == 0
         and engine["delay_max_s"] is not None
-        and engine["delay_max_s"] <= GOAL_MAX_DELAY_S
+        and engine["delay_max_s"] <= delay_bound
     )
     print(json.dumps({"bench": "sms", "figures": figures, "goals": goals, "met": met}))
     return 0

@@ -80,8 +80,8 @@ def _bulk_set(objects: list, fields: list[str]) -> None:
 
 def _stop_links(tokens: dict[int, str]) -> dict[int, str]:
     """Each person's STOP link, with one look-up of the jurisdiction's domain per batch."""
-    head, _, tail = stop_url("\0").partition("\0")
-    return {person_id: head + token + tail for person_id, token in tokens.items()}
+    domain = connection.tenant.primary_domain_name() or ""
+    return {person_id: stop_url(token, domain) for person_id, token in tokens.items()}
 
 
 # --- claiming ------------------------------------------------------------------------------

@@ -320,10 +320,11 @@ def stop_tokens(person_ids) -> dict[int, str]:
     return tokens
 
 
-def stop_url(token: str) -> str:
+def stop_url(token: str, domain: str | None = None) -> str:
+    """The STOP link of a token; ``domain`` saves the look-up of the jurisdiction's domain."""
     from tenants.urls_helpers import platform_url
 
-    domain = _jurisdiction().primary_domain_name() or ""
+    domain = domain if domain is not None else _jurisdiction().primary_domain_name() or ""
     return platform_url(domain, STOP_PATH.format(token=token))
 
 
