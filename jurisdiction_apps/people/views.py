@@ -7,9 +7,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jurisdiction_apps.core.pagination import paginate_ids, query_string_without_page
-from tenants.permissions import Action, action_required
-
 from jurisdiction_apps.notifications import queries as sms_queries
+from tenants.permissions import Action, action_required
 
 from . import history, services
 from .forms import ArchiveForm, PersonForm, SearchForm

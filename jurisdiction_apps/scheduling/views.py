@@ -14,9 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from jurisdiction_apps.core.pagination import paginate_ids, query_string_without_page
+from jurisdiction_apps.notifications import queries as sms_queries
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
-from jurisdiction_apps.notifications import queries as sms_queries
 from tenants.constants import APPOINTMENT_HOLDER_ROLES
 from tenants.permissions import Action, action_required, can
 
