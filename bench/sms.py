@@ -96,6 +96,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
+from figures import host_cpu_busy, percentile  # noqa: E402  (bench/figures.py)
 
 from jurisdiction_apps.notifications.bulk import make_due_reminders  # noqa: E402
 from jurisdiction_apps.notifications.constants import MessageState  # noqa: E402
@@ -495,31 +496,6 @@ def delivery_figures(expected: set[str]) -> dict:
             )
         },
     }
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))]
-
-
-def host_cpu_busy(seconds: float = 2.0) -> float | None:
-    """Share of the machine's CPU used while this benchmark is idle: other work skews figures."""
-
-    def sample():
-        with open("/proc/stat") as stat:
-            values = [int(value) for value in stat.readline().split()[1:]]
-        return sum(values), values[3] + values[4]
-
-    try:
-        total_before, idle_before = sample()
-        time.sleep(seconds)
-        total_after, idle_after = sample()
-    except (OSError, IndexError, ValueError):
-        return None
-    elapsed = total_after - total_before
-    return round(100 * (1 - (idle_after - idle_before) / elapsed), 1) if elapsed else None
 
 
 def cpu_seconds(processes: Processes) -> dict[str, float]:
