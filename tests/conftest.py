@@ -47,14 +47,35 @@ REFERENCE_TABLES = ("django_migrations", "organisation_appointmenttype")
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """The test database, always: pytest-django's own fixture sets it up only when a collected
+    test asks for ``db`` (committed tests and browser journeys alone would reach the real one)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={"default"},
+            keepdb=keepdb,
+        )
         public = ensure_public_tenant()
         Domain.objects.get_or_create(domain="testserver", defaults={"tenant": public})
         for spec in TEST_JURISDICTIONS:
             if not Jurisdiction.objects.filter(slug=spec.slug).exists():
                 create_jurisdiction(spec)
     yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True)
