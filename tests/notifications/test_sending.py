@@ -307,3 +307,23 @@ def test_two_concurrent_sweeps_claim_each_message_once(committed_db):
     with tenant_context(alpha):
         assert Message.objects.filter(state=MessageState.QUEUED).count() == 400
         assert Attempt.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("switch", "problem"), [("invalid_numbers", "invalid"), ("unreachable_numbers", "unreachable")]
+)
+def test_brevo_refusals_of_the_number_are_final_and_say_why(gateway, switch, problem):
+    from jurisdiction_apps.notifications.providers import OutgoingSms, get_provider
+
+    gateway.set_switches({switch: ["+33612345678"]})
+    sms = OutgoingSms("1.1", "+33612345678", "Texte", "JUSTICE", 1, unicode=False)
+    result = get_provider("brevo").send(sms)
+    assert (result.outcome, result.number_problem) == ("rejected", problem)
+
+
+def test_a_brevo_refusal_of_the_request_does_not_blame_the_number(gateway):
+    from jurisdiction_apps.notifications.providers import OutgoingSms, get_provider
+
+    sms = OutgoingSms("1.2", "+33612345678", "Texte", "", 1, unicode=False)  # no sender
+    result = get_provider("brevo").send(sms)
+    assert (result.outcome, result.number_problem) == ("rejected", "")

@@ -40,7 +40,17 @@ class BrevoProvider(SmsProvider):
             return SendResult(Outcome.TRANSIENT, str(response.status), detail="erreur fournisseur")
         data = self._json(response)
         if response.status == 400:
-            return SendResult(Outcome.REJECTED, "400", number_problem="invalid")
+            # Final: the same request would be refused again. Only a refused recipient says that
+            # the number is wrong (a bad sender or content is our configuration's fault).
+            message = str((data or {}).get("message", "")).lower()
+            about_number = any(word in message for word in ("recipient", "phone", "number"))
+            problem = ("unreachable" if "route" in message else "invalid") if about_number else ""
+            return SendResult(
+                Outcome.REJECTED,
+                "400",
+                number_problem=problem,
+                detail="" if about_number else "requête refusée",
+            )
         if data is None or "messageId" not in data:
             return SendResult(Outcome.UNKNOWN, str(response.status), detail="réponse illisible")
         return SendResult(
