@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jurisdiction_apps.scheduling.constants import AppointmentState
+from tenants.constants import JurisdictionStatus
 
 from .constants import AttemptOutcome, FailureReason, MessageState
 from .encoding import UCS2, measure
@@ -148,6 +149,8 @@ def hand_over_event(event_id: int) -> int:
 
     Called after the booking commits; if the broker is unreachable the sweep sends them later.
     """
+    if not _is_live():
+        return 0  # nothing leaves a jurisdiction before it goes live (imports, training)
     try:
         with transaction.atomic():
             claimed = _claim(CLAIM_EVENT_SQL, now=timezone.now(), event=event_id)
@@ -210,10 +213,20 @@ def _finish(message: Message, state: str, now, reason: str = "") -> None:
         message.cancelled_at = now
 
 
+def _is_live() -> bool:
+    return getattr(connection.tenant, "status", None) == JurisdictionStatus.LIVE
+
+
 def _prepare(ids, now) -> tuple[list[Prepared], BatchReport]:
     """Lock the queued messages, render them and commit them as sending, one attempt each."""
     report = BatchReport()
     jurisdiction = connection.tenant
+    if not _is_live():
+        # Onboarding or suspended: the messages wait, due, for the jurisdiction to be live.
+        Message.objects.filter(pk__in=ids, state=MessageState.QUEUED).update(
+            state=MessageState.CREATED
+        )
+        return [], report
     order = jurisdiction.sms_provider_order
     quiet = jurisdiction.quiet_hours
     with transaction.atomic():

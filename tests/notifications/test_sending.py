@@ -327,3 +327,15 @@ def test_a_brevo_refusal_of_the_request_does_not_blame_the_number(gateway):
     sms = OutgoingSms("1.2", "+33612345678", "Texte", "", 1, unicode=False)  # no sender
     result = get_provider("brevo").send(sms)
     assert (result.outcome, result.number_problem) == ("rejected", "")
+
+
+def test_nothing_leaves_a_jurisdiction_that_is_not_live(gamma, gateway):
+    """An onboarding jurisdiction books (imports, training): its SMS wait for the go-live."""
+    from jurisdiction_apps.notifications.bulk import make_due_reminders
+
+    with tenant_context(gamma):
+        ids = make_due_reminders(3)
+        assert sending.sweep() == 3  # a sweep sent by hand: beat only sweeps live ones
+        assert sending.send_batch(ids).sent == 0
+        assert set(Message.objects.values_list("state", flat=True)) == {MessageState.CREATED}
+    assert gateway.stats()["received"] == 0
