@@ -124,7 +124,7 @@ def build_preview(text: str, values: dict[str, str]) -> Preview:
     refused (the same validation as saving)."""
     error = None
     try:
-        validate_template(text, services.sample_values())
+        validate_template(text, SAMPLE_VALUES)
     except ValidationError as refusal:
         error = " ".join(refusal.messages)
     try:

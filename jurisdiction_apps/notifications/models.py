@@ -14,7 +14,6 @@ from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
 
 from .constants import (
     NUMBER_FAILURES,
-    PENDING_STATES,
     AttemptOutcome,
     FailureReason,
     MessageKind,
@@ -22,13 +21,12 @@ from .constants import (
 )
 
 
+def receipt_deadline(now=None):
+    """Messages sent before this and still without a receipt are flagged to agents."""
+    return (now or timezone.now()) - timedelta(minutes=settings.SMS_RECEIPT_OVERDUE_MINUTES)
+
+
 class MessageQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(state__in=PENDING_STATES)
-
-    def due(self, now=None):
-        return self.filter(state=MessageState.CREATED, due_at__lte=now or timezone.now())
-
     def failures(self):
         return self.filter(state=MessageState.FAILED)
 
@@ -37,8 +35,7 @@ class MessageQuerySet(models.QuerySet):
 
     def receipt_overdue(self, now=None):
         """Sent, and no delivery receipt came within SMS_RECEIPT_OVERDUE_MINUTES."""
-        limit = (now or timezone.now()) - timedelta(minutes=settings.SMS_RECEIPT_OVERDUE_MINUTES)
-        return self.filter(state=MessageState.SENT, sent_at__lt=limit)
+        return self.filter(state=MessageState.SENT, sent_at__lt=receipt_deadline(now))
 
     def needing_attention(self):
         """The failures page: failed, or sent long ago without a receipt."""
@@ -119,16 +116,11 @@ class Message(models.Model):
         return reference_for(self.pk)
 
     @property
-    def is_pending(self) -> bool:
-        return self.state in PENDING_STATES
-
-    @property
     def receipt_is_overdue(self) -> bool:
-        limit = timedelta(minutes=settings.SMS_RECEIPT_OVERDUE_MINUTES)
         return (
             self.state == MessageState.SENT
             and self.sent_at is not None
-            and timezone.now() - self.sent_at > limit
+            and self.sent_at < receipt_deadline()
         )
 
 

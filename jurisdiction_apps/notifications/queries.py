@@ -1,6 +1,5 @@
 """Read side of the SMS engine for the agents' pages (a fixed number of queries each)."""
 
-from .constants import NUMBER_FAILURES, MessageState
 from .models import Message
 
 
@@ -18,12 +17,8 @@ def number_failure(person) -> Message | None:
     if not person.phone:
         return None
     return (
-        Message.objects.filter(
-            person=person,
-            phone=person.phone,
-            state=MessageState.FAILED,
-            reason__in=NUMBER_FAILURES,
-        )
+        Message.objects.number_failures()
+        .filter(person=person, phone=person.phone)
         .order_by("-failed_at")
         .first()
     )

@@ -9,7 +9,6 @@ Sending itself is in ``sending.py``.
 import secrets
 from datetime import timedelta
 
-import phonenumbers
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -18,19 +17,16 @@ from django.utils.formats import date_format
 from jurisdiction_apps.core.audit import audited
 from jurisdiction_apps.organisation.constants import ServiceKind
 from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.people.normalisation import PhoneError, display_phone, parse_phone
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
 from shared.sms_texts.models import NationalTemplate
 
 from .constants import PENDING_STATES, FailureReason, MessageKind, MessageState
 from .defaults import DEFAULT_TEXTS
 from .models import Message, StopToken, TemplateOverride
-from .templating import render, validate_template, with_stop_line
+from .templating import SAMPLE_VALUES, render, validate_template, with_stop_line
 from .timing import immediate_send_time, reminder_send_time
 
-MOBILE_TYPES = {
-    phonenumbers.PhoneNumberType.MOBILE,
-    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-}
 STOP_PATH = "/stop/{token}/"
 # Kinds that announce an appointment to come: pointless once it has started.
 ANNOUNCING = frozenset({MessageKind.SUMMON, MessageKind.REMINDER, MessageKind.RESCHEDULE})
@@ -53,14 +49,10 @@ def unsendable_reason(person: Person) -> str:
     if person.no_mobile_phone or not person.phone:
         return FailureReason.NO_MOBILE
     try:
-        number = phonenumbers.parse(person.phone, None)
-    except phonenumbers.NumberParseException:
+        parsed = parse_phone(person.phone, "FR")  # stored E.164: the region is not used
+    except PhoneError:
         return FailureReason.INVALID_NUMBER
-    if not phonenumbers.is_valid_number(number):
-        return FailureReason.INVALID_NUMBER
-    if phonenumbers.number_type(number) not in MOBILE_TYPES:
-        return FailureReason.LANDLINE
-    return ""
+    return "" if parsed.is_mobile else FailureReason.LANDLINE
 
 
 # --- messages from events --------------------------------------------------------------------
@@ -228,7 +220,7 @@ class TextBook:
 
 @audited
 def save_override(appointment_type, kind: str, text: str, *, acting_user) -> TemplateOverride:
-    validate_template(text, sample_values())
+    validate_template(text, SAMPLE_VALUES)
     override, _ = TemplateOverride.objects.update_or_create(
         appointment_type=appointment_type,
         kind=kind,
@@ -246,21 +238,6 @@ def reset_override(appointment_type, kind: str, *, acting_user) -> bool:
     return bool(deleted)
 
 
-def format_phone(e164: str) -> str:
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-def local_time_text(moment) -> str:
-    local = timezone.localtime(moment, _jurisdiction().zone)
-    return f"{local.hour}h{local.minute:02d}"
-
-
 def appointment_values(appointment) -> dict[str, str]:
     """Placeholder values for one appointment, in the jurisdiction's local time."""
     jurisdiction = _jurisdiction()
@@ -271,19 +248,13 @@ def appointment_values(appointment) -> dict[str, str]:
     service = service or jurisdiction.tj_name or jurisdiction.name
     return {
         "date": date_format(local, "l j F"),
-        "heure": local_time_text(appointment.starts_at),
+        "heure": f"{local.hour}h{local.minute:02d}",
         "lieu": place.name,
         "adresse": place.full_address if kind.address_visible else "",
-        "telephone": format_phone(place.phone) or place.email,
+        "telephone": display_phone(place.phone, jurisdiction.phone_region) or place.email,
         "contact": service,
         "lien": place.info_url,
     }
-
-
-def sample_values() -> dict[str, str]:
-    from .templating import SAMPLE_VALUES
-
-    return SAMPLE_VALUES
 
 
 def render_message(message: Message, text_book: TextBook, stop_url: str) -> str:

@@ -83,6 +83,23 @@ def parse_mobile(raw: str, region: str) -> str:
     return parsed.e164
 
 
+def display_phone(e164: str, region: str = "FR") -> str:
+    """+33612345678 → "06 12 34 56 78" in the jurisdiction's country, international elsewhere."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    home_code = phonenumbers.country_code_for_region(region or "FR")
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == home_code
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
 def phone_search_candidates(raw: str, region: str) -> list[str]:
     """E.164 forms a search text may stand for (any common writing), or nothing."""
     digits = re.sub(r"[^\d+]", "", raw)

@@ -1,29 +1,17 @@
 """Display helpers of the people screens: phone numbers and badges."""
 
-import phonenumbers
 from django import template
 
 from jurisdiction_apps.scheduling.constants import AppointmentState
+
+from ..normalisation import display_phone
 
 register = template.Library()
 
 
 @register.filter
 def phone(e164: str, region: str = "FR") -> str:
-    """+33612345678 → "06 12 34 56 78" in the jurisdiction's country, international elsewhere."""
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    home_code = phonenumbers.country_code_for_region(region or "FR")
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == home_code
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, style)
+    return display_phone(e164, region)
 
 
 SMS_BADGES = {
