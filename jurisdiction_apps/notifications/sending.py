@@ -124,6 +124,9 @@ def _hand_over(ids: list[int]) -> None:
         transaction.on_commit(lambda chunk=chunk: send_batch.delay(chunk))
 
 
+CLAIM_CHUNK = 5000  # messages claimed per transaction of a sweep
+
+
 def sweep(now=None) -> int:
     """Recover what dead workers left, then claim every due message and hand it over."""
     now = now or timezone.now()
@@ -132,12 +135,11 @@ def sweep(now=None) -> int:
     total = 0
     while total < settings.SMS_SWEEP_LIMIT:
         with transaction.atomic():
-            ids = _claim(
-                CLAIM_SQL, now=now, stale=stale, limit=min(5000, settings.SMS_SWEEP_LIMIT - total)
-            )
+            limit = min(CLAIM_CHUNK, settings.SMS_SWEEP_LIMIT - total)
+            ids = _claim(CLAIM_SQL, now=now, stale=stale, limit=limit)
             _hand_over(ids)
         total += len(ids)
-        if len(ids) < 5000:
+        if len(ids) < limit:
             break
     if total:
         logger.info("sms sweep handed over %d message(s)", total)
@@ -217,16 +219,17 @@ def _is_live() -> bool:
     return getattr(connection.tenant, "status", None) == JurisdictionStatus.LIVE
 
 
-def _prepare(ids, now) -> tuple[list[Prepared], BatchReport]:
-    """Lock the queued messages, render them and commit them as sending, one attempt each."""
-    report = BatchReport()
+def _prepare(ids, now) -> tuple[list[Prepared], int]:
+    """Lock the queued messages, render them and commit them as sending, one attempt each.
+
+    Returns what to send and how many messages were closed without sending."""
     jurisdiction = connection.tenant
     if not _is_live():
         # Onboarding or suspended: the messages wait, due, for the jurisdiction to be live.
         Message.objects.filter(pk__in=ids, state=MessageState.QUEUED).update(
             state=MessageState.CREATED
         )
-        return [], report
+        return [], 0
     order = jurisdiction.sms_provider_order
     quiet = jurisdiction.quiet_hours
     with transaction.atomic():
@@ -236,7 +239,7 @@ def _prepare(ids, now) -> tuple[list[Prepared], BatchReport]:
             .select_related("appointment__appointment_type", "appointment__place", "person")
         )
         if not messages:
-            return [], report
+            return [], 0
         uncertain = {}
         for message_id, provider in Attempt.objects.filter(
             message_id__in=[m.pk for m in messages], outcome=AttemptOutcome.UNKNOWN
@@ -262,7 +265,6 @@ def _prepare(ids, now) -> tuple[list[Prepared], BatchReport]:
                 continue
             closed.append(message)
         _bulk_set(closed, ["state", "reason", "failed_at", "cancelled_at", "due_at"])
-        report.skipped = len(closed)
         links = _stop_links(stop_tokens({m.person_id for m in ready}))
         text_book = TextBook()
         attempts, prepared = [], []
@@ -303,7 +305,7 @@ def _prepare(ids, now) -> tuple[list[Prepared], BatchReport]:
         Attempt.objects.bulk_create(attempts)
         for item, attempt in zip(prepared, attempts, strict=True):
             item.attempt_id = attempt.pk
-    return prepared, report
+    return prepared, len(closed)
 
 
 def _deliver(item: Prepared) -> SendResult:
@@ -399,8 +401,8 @@ def send_batch(ids, now=None) -> BatchReport:
     pending = list(ids)
     while pending:
         now = timezone.now()
-        prepared, report = _prepare(pending, now)
-        total.skipped += report.skipped
+        prepared, skipped = _prepare(pending, now)
+        total.skipped += skipped
         if not prepared:
             break
         results = list(_executor().map(_deliver, prepared))
