@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from jurisdiction_apps.scheduling.constants import NotifyMode
-from jurisdiction_apps.scheduling.services import BookingRequest, book
 from saas_platform.sms_gateway import Gateway
 from tests.scheduling import conftest as scheduling
+from tests.scheduling.helpers import book_on_new_slot
 
 # The back-office world of the scheduling tests (fixtures shared by name).
 in_alpha, office, agenda, slot_type = (
@@ -72,19 +72,9 @@ def gateway(_gateway_server, settings):
 def book_in(office, slot_type, agenda, make_slot, bex):
     """Book ``person`` on a new slot ``hours`` ahead (notify now and remind, unless told)."""
 
-    def make(person, hours=72, notify_mode=NotifyMode.NOTIFY_AND_REMIND, **extra):
-        slot = make_slot(hours_from_now=hours, **extra)
-        return book(
-            BookingRequest(
-                person=person,
-                appointment_type=slot_type,
-                place=office,
-                agenda=agenda,
-                slot_id=slot.pk,
-                notify_mode=notify_mode,
-                case_numbers="2026/123",
-            ),
-            acting_user=bex,
+    def make(person, hours=72, notify_mode=NotifyMode.NOTIFY_AND_REMIND):
+        return book_on_new_slot(
+            person, slot_type, office, agenda, make_slot, bex, hours, notify_mode=notify_mode
         )
 
     return make

@@ -18,6 +18,7 @@ from jurisdiction_apps.scheduling.services import BookingRequest, book, change_s
 from tenants.constants import Role
 from tests.factories import MembershipFactory
 from tests.notifications.conftest import set_quiet_hours
+from tests.scheduling.helpers import request_for
 
 
 def kinds(appointment):
@@ -108,18 +109,7 @@ def test_rescheduling_sends_one_reschedule_sms_for_the_new_appointment(
 ):
     old = book_in(person, hours=72)
     slot = make_slot(hours_from_now=120)
-    new = reschedule(
-        old.pk,
-        BookingRequest(
-            person=person,
-            appointment_type=slot_type,
-            place=office,
-            agenda=agenda,
-            slot_id=slot.pk,
-            case_numbers="2026/123",
-        ),
-        acting_user=bex,
-    )
+    new = reschedule(old.pk, request_for(person, slot_type, office, agenda, slot), acting_user=bex)
     assert {(m.kind, m.state) for m in kinds(old).values()} == {
         (MessageKind.SUMMON, MessageState.CANCELLED),
         (MessageKind.REMINDER, MessageState.CANCELLED),

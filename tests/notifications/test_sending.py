@@ -4,7 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -280,11 +280,6 @@ def test_two_concurrent_sweeps_claim_each_message_once(committed_db):
         try:
             with tenant_context(alpha):
                 barrier.wait()
-                with connection.cursor():
-                    pass
-                ids = []
-                from django.db import transaction
-
                 with transaction.atomic():
                     ids = sending._claim(
                         sending.CLAIM_SQL,

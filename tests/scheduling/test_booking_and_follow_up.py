@@ -14,19 +14,7 @@ from jurisdiction_apps.scheduling.services import (
     reschedule,
 )
 from jurisdiction_apps.scheduling.signals import appointment_event
-from tests.scheduling.helpers import book_on_new_slot
-
-
-def request_for(person, slot_type, office, agenda, slot, **extra):
-    return BookingRequest(
-        person=person,
-        appointment_type=slot_type,
-        place=office,
-        agenda=agenda,
-        slot_id=slot.pk,
-        case_numbers="2026/123",
-        **extra,
-    )
+from tests.scheduling.helpers import book_on_new_slot, request_for
 
 
 def test_booking_takes_a_seat_records_history_and_emits_the_event(
