@@ -2,7 +2,7 @@
 whose delivery receipt comes back to the platform and shows on the appointment."""
 
 import time as clock
-from datetime import time, timedelta
+from datetime import time
 
 import pytest
 from django.utils import timezone
@@ -19,6 +19,7 @@ from tenants.constants import Role
 from tenants.models import Jurisdiction
 from tests.e2e.test_backoffice_journeys import next_weekday, sign_in
 from tests.factories import MembershipFactory
+from tests.notifications.conftest import quiet_hours_away_from_now
 
 pytestmark = pytest.mark.e2e
 
@@ -27,12 +28,9 @@ pytestmark = pytest.mark.e2e
 def awake_alpha(committed_db):
     """Quiet hours moved away from now for this test (CI may run at night)."""
     alpha = committed_db["alpha"]
-    local = timezone.localtime(timezone.now(), alpha.zone)
     before = (alpha.sms_quiet_start, alpha.sms_quiet_end)
-    Jurisdiction.objects.filter(pk=alpha.pk).update(
-        sms_quiet_start=(local + timedelta(hours=6)).time(),
-        sms_quiet_end=(local + timedelta(hours=7)).time(),
-    )
+    start, end = quiet_hours_away_from_now(alpha.zone)
+    Jurisdiction.objects.filter(pk=alpha.pk).update(sms_quiet_start=start, sms_quiet_end=end)
     try:
         yield Jurisdiction.objects.get(pk=alpha.pk)
     finally:

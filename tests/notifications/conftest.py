@@ -88,13 +88,16 @@ def set_quiet_hours(jurisdiction, start, end):
     jurisdiction.sms_quiet_start, jurisdiction.sms_quiet_end = start, end
 
 
+def quiet_hours_away_from_now(zone):
+    """(start, end) of quiet hours six hours from now: "now" and "now + 24 h" may send."""
+    local = timezone.localtime(timezone.now(), zone)
+    return (local + timedelta(hours=6)).time(), (local + timedelta(hours=7)).time()
+
+
 @pytest.fixture
 def daytime(in_alpha):
-    """Quiet hours moved six hours away from now, so that "now" is an allowed time to send."""
+    """Quiet hours moved away from now, so that "now" is an allowed time to send."""
     from django.db import connection
 
-    local = timezone.localtime(timezone.now(), connection.tenant.zone)
-    set_quiet_hours(
-        connection.tenant, (local + timedelta(hours=6)).time(), (local + timedelta(hours=7)).time()
-    )
+    set_quiet_hours(connection.tenant, *quiet_hours_away_from_now(connection.tenant.zone))
     return connection.tenant
