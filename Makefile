@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
+NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
 .PHONY: run test test-all quality lock bench-tenants bench-backoffice bench-sms faults-sms clean-var help
@@ -27,10 +28,15 @@ $(STAMP): requirements-dev.lock
 
 venv: $(STAMP)
 
+# axe-core for the browser tests' accessibility checks (package-lock.json).
+$(NODE_STAMP): package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 run: $(STAMP)
 	@$(PY) -m saas_platform.devstack run
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	@$(PY) -m saas_platform.devstack test $(PYTEST_ARGS)
 
 quality: $(STAMP)
