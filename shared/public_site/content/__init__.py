@@ -1,0 +1,1 @@
+"""Seed content of the national information site: pages, demo service pages and partners."""
