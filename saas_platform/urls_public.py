@@ -1,16 +1,17 @@
-"""URLs of the public host: national site, national console, Django admin (staff only)."""
+"""URLs of the public host: the information site, the national console, Django admin (staff)."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from jurisdiction_apps.notifications import receipts
 from shared.console import views
+from shared.public_site import views as public_site_views
 
 admin.site.site_header = "Suivi justice — administration nationale"
 admin.site.site_title = "Suivi justice"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public_site_views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("console/", views.console, name="console"),
     path("comptes/", include("allauth.urls")),
@@ -18,6 +19,8 @@ urlpatterns = [
     # Delivery receipts of the SMS providers (authenticated by their secret).
     path("sms/accuses/link/", receipts.link_receipt, name="sms-receipt-link"),
     path("sms/accuses/brevo/", receipts.brevo_receipt, name="sms-receipt-brevo"),
+    # The national information site; last, for its /<slug>/ pages about the site.
+    path("", include("shared.public_site.urls")),
 ]
 
 handler403 = "saas_platform.errors.forbidden"

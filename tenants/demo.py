@@ -88,7 +88,11 @@ DEMO_USERS = [
 
 
 def seed_demo(stdout=None) -> None:
+    from shared.public_site.seed import seed_demo_content, seed_national_content
+
     ensure_public_tenant()
+    seed_national_content()
+    seed_demo_content()  # before the places, which link to their service pages
     for spec in DEMO_JURISDICTIONS:
         if not Jurisdiction.objects.filter(slug=spec.slug).exists():
             _, seconds = create_jurisdiction(spec)

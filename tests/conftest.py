@@ -122,6 +122,10 @@ def _truncate_test_data() -> None:
             "public.django_session",
             "public.django_celery_beat_periodictask",
             "public.tenants_jurisdictionevent",
+            "public.public_site_section",
+            "public.public_site_infopage",
+            "public.public_site_servicepage",
+            "public.public_site_partner",
         ]
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     # Jurisdictions a test created on top of the fixed ones: drop them and their schemas.

@@ -1855,10 +1855,11 @@ ACCESSIBILITE = page(
     [
         text(
             "État de conformité",
-            """<p>Ce site est <strong>partiellement conforme</strong> avec le référentiel
-            général d'amélioration de l'accessibilité (RGAA), version 4.1.2.</p>
-            <p>Aucun audit complet n'a encore été réalisé. Cette déclaration sera mise à jour
-            avec les résultats du premier audit.</p>""",
+            """<p>Ce site est <strong>non conforme</strong> avec le référentiel général
+            d'amélioration de l'accessibilité (RGAA), version 4.1.2.</p>
+            <p>Aucun audit complet n'a encore été réalisé : tant que ce n'est pas fait, la loi
+            demande de déclarer le site non conforme. Cette déclaration sera mise à jour avec
+            les résultats du premier audit.</p>""",
         ),
         text(
             "Ce que nous vérifions",

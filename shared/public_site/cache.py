@@ -1,0 +1,74 @@
+"""Whole-page cache of the public site, in Redis, dropped on every edit.
+
+Pages are the same for every visitor without a session, so their HTML is stored under the
+request's path and query string and a content version. Any edit of the content bumps the version
+after its transaction commits (``signals.py``): every page is rendered afresh on its next visit,
+and a request that read the old rows before the commit cannot store them under the new version.
+Visitors with a session (agents, editors) always get a fresh page.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+VERSION_KEY = "public_site:version"
+PAGE_TIMEOUT = 24 * 3600
+HEADERS_KEPT = ("Content-Type", "Content-Language", "Link")
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def bump_version() -> None:
+    """Every cached page is stale from now on."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # never set (or evicted): any new value differs from the pages stored
+        cache.set(VERSION_KEY, content_version() + 1, timeout=None)
+
+
+def _page_key(request) -> str:
+    digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+    return f"public_site:page:{content_version()}:{digest}"
+
+
+def _cacheable(request) -> bool:
+    return request.method in ("GET", "HEAD") and not (
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get("messages")
+    )
+
+
+def cached_page(view):
+    """Serve the page from the cache to visitors without a session; store it on a miss."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers.items():
+                response[name] = value
+            response["X-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.streaming:
+            headers = {name: response[name] for name in HEADERS_KEPT if name in response}
+            cache.set(key, (200, headers, response.content), timeout=PAGE_TIMEOUT)
+            response["X-Cache"] = "miss"
+        return response
+
+    return wrapper

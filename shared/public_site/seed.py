@@ -1,0 +1,54 @@
+"""Seed content of the information site: created where missing, never overwritten.
+
+The national pages (measures, obligations, notices…) are created once; after that they belong to
+the national team's editor, so seeding again leaves every edited page as it is. The demo service
+pages and partners are seeded for the demo platform only (``make run``).
+"""
+
+from django.db import transaction
+
+from .models import InfoPage, Partner, Section, ServicePage
+
+
+@transaction.atomic
+def seed_national_content() -> int:
+    """Create the national pages that do not exist yet; returns how many were created."""
+    from .content.pages import PAGES
+
+    existing = set(InfoPage.objects.values_list("slug", flat=True))
+    created = 0
+    for spec in PAGES:
+        if spec["slug"] in existing:
+            continue
+        fields = {k: v for k, v in spec.items() if k != "sections"}
+        page = InfoPage(**fields)
+        page.full_clean()
+        page.save()
+        for position, section_spec in enumerate(spec.get("sections", []), start=1):
+            section = Section(page=page, position=position, **section_spec)
+            section.full_clean(exclude=["page"])
+            section.save()
+        created += 1
+    return created
+
+
+@transaction.atomic
+def seed_demo_content() -> tuple[int, int]:
+    """The demo jurisdictions' service pages and a few partners per demo département."""
+    from .content.demo import PARTNERS, SERVICE_PAGES
+
+    services = 0
+    for spec in SERVICE_PAGES:
+        if not ServicePage.objects.filter(slug=spec["slug"]).exists():
+            service = ServicePage(**spec)
+            service.full_clean()
+            service.save()
+            services += 1
+    partners = 0
+    if not Partner.objects.exists():
+        for spec in PARTNERS:
+            partner = Partner(**spec)
+            partner.full_clean()
+            partner.save()
+            partners += 1
+    return services, partners
