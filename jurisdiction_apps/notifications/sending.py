@@ -236,7 +236,9 @@ def _prepare(ids, now) -> tuple[list[Prepared], int]:
         messages = list(
             Message.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=ids, state=MessageState.QUEUED)
-            .select_related("appointment__appointment_type", "appointment__place", "person")
+            .select_related(
+                "appointment__appointment_type", "appointment__place__service_page", "person"
+            )
         )
         if not messages:
             return [], 0

@@ -253,7 +253,7 @@ def appointment_values(appointment) -> dict[str, str]:
         "adresse": place.full_address if kind.address_visible else "",
         "telephone": display_phone(place.phone, jurisdiction.phone_region) or place.email,
         "contact": service,
-        "lien": place.info_url,
+        "lien": place.info_link(jurisdiction.departement_list),
     }
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from jurisdiction_apps.people.normalisation import PhoneError, parse_phone
 from jurisdiction_apps.scheduling.models import Slot, SlotTemplate
 from jurisdiction_apps.scheduling.territory import holiday_name, local_datetime
+from shared.public_site.models import ServicePage
 from tenants.constants import Role
 
 from .constants import BookingMode, ContactMethod, PlaceKind
@@ -137,6 +138,7 @@ class PlaceForm(DsfrMixin, forms.ModelForm):
             "email",
             "main_contact_method",
             "access_notes",
+            "service_page",
             "info_url",
             "appointment_types",
         ]
@@ -145,7 +147,10 @@ class PlaceForm(DsfrMixin, forms.ModelForm):
         help_texts = {
             "phone": "Le numéro que la personne peut appeler, par exemple 01 40 97 10 10.",
             "access_notes": "Étage, bus, accès pour les personnes à mobilité réduite…",
-            "info_url": "Le lien envoyé dans les SMS, par exemple https://…",
+            "service_page": "La page nationale du lieu sur le site d'information : les SMS y "
+            "renvoient.",
+            "info_url": "Seulement si le lieu n'a pas de fiche nationale : le lien envoyé dans les "
+            "SMS, par exemple https://…",
         }
 
     def __init__(self, *args, region: str = "FR", **kwargs):
@@ -153,6 +158,10 @@ class PlaceForm(DsfrMixin, forms.ModelForm):
         self.region = region
         self.fields["service"].queryset = Service.objects.order_by("kind", "name")
         self.fields["service"].empty_label = "— Aucun —"
+        self.fields["service_page"].queryset = ServicePage.objects.published().order_by(
+            "departement", "name"
+        )
+        self.fields["service_page"].empty_label = "— Aucune —"
         types = AppointmentType.objects.active()
         if self.instance.pk:
             types = types | AppointmentType.objects.filter(places=self.instance)

@@ -1,6 +1,7 @@
 """Services, places, agendas and appointment types of one jurisdiction."""
 
 import pghistory
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -143,7 +144,18 @@ class Place(Archivable):
         default=ContactMethod.PHONE,
     )
     access_notes = models.TextField("accès", blank=True)
-    info_url = models.URLField("page « préparer ma convocation »", blank=True)
+    # The national "préparer ma convocation" page of this place (public schema, no database
+    # constraint across schemas: a page is unpublished, never deleted, by the national team).
+    service_page = models.ForeignKey(
+        "public_site.ServicePage",
+        verbose_name="fiche « préparer ma convocation »",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    info_url = models.URLField("autre page d'information", blank=True)
     appointment_types = models.ManyToManyField(
         AppointmentType,
         verbose_name="types de rendez-vous proposés",
@@ -165,6 +177,19 @@ class Place(Archivable):
         return ", ".join(
             part for part in (self.address, f"{self.postcode} {self.city}".strip()) if part
         )
+
+    def info_link(self, departements: list[str] | tuple = ()) -> str:
+        """The link of the SMS: the place's national page, else its own page, else the finder
+        of the jurisdiction's département on the information site."""
+        from tenants.urls_helpers import platform_url
+
+        page = self.service_page
+        if page is not None and page.published:
+            return platform_url(settings.PLATFORM_DOMAIN, page.get_absolute_url())
+        if self.info_url:
+            return self.info_url
+        query = f"?departement={departements[0]}" if departements else ""
+        return platform_url(settings.PLATFORM_DOMAIN, f"/preparer/{query}")
 
 
 @pghistory.track(*audited_events(), model_name="AgendaAudit")

@@ -1,5 +1,6 @@
 """Invented back-office data for the demo jurisdictions (idempotent: skipped once places exist)."""
 
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from jurisdiction_apps.notifications import demo as sms_demo
 from jurisdiction_apps.organisation.constants import PlaceKind
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place, Service
 from jurisdiction_apps.people.models import Person
+from shared.public_site.models import ServicePage
 
 from .constants import EventKind, NotifyMode, Weekday
 from .models import Appointment, Slot, SlotTemplate
@@ -56,6 +58,28 @@ FIRST_NAMES = [
 ]
 
 
+@dataclass(frozen=True)
+class DemoTown:
+    city: str
+    postcode: str
+    phone: str
+    service_pages: tuple[str, str]  # slugs of the SPIP's and the court's national pages
+
+
+# Invented addresses in real towns, matching the demo service pages of the information site.
+DEMO_TOWNS = {
+    "nanterre": DemoTown(
+        "Nanterre", "92000", "0199001001", ("spip-92-nanterre", "tj-nanterre-sap")
+    ),
+    "la-reunion": DemoTown(
+        "Saint-Denis", "97400", "0199001002", ("spip-974-saint-denis", "tj-saint-denis-sap")
+    ),
+    "lille": DemoTown("Lille", "59000", "0353010001", ("spip-59-lille", "tj-lille-sap")),
+    "douai": DemoTown("Douai", "59500", "0353010002", ("spip-59-douai", "tj-douai-sap")),
+}
+DEFAULT_TOWN = DemoTown("Ville-Exemple", "92000", "0199001000", ("", ""))
+
+
 def _mobile(region: str, index: int) -> str:
     prefixes = {"FR": "+3361000", "RE": "+26269210"}
     return f"{prefixes.get(region, '+3361000')}{index:04d}"
@@ -68,22 +92,26 @@ def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
     spip = Service.objects.filter(kind="spip").first()
     tj = Service.objects.filter(kind="tj").first()
     types = {t.code: t for t in AppointmentType.objects.all()}
+    town = DEMO_TOWNS.get(jurisdiction.slug, DEFAULT_TOWN)
+    pages = {p.slug: p for p in ServicePage.objects.filter(slug__in=town.service_pages)}
     antenna = Place.objects.create(
-        name=f"{jurisdiction.spip_name or 'SPIP'} — antenne principale",
+        name=f"{jurisdiction.spip_name or 'SPIP'} — antenne de {town.city}",
         service=spip,
         address="12 rue de l'Exemple",
-        postcode=("97400" if jurisdiction.phone_region == "RE" else "92000"),
-        city="VILLE-EXEMPLE",
-        phone="0100000000",
+        postcode=town.postcode,
+        city=town.city,
+        phone=town.phone,
         access_notes="Accès par l'entrée principale.",
+        service_page=pages.get(town.service_pages[0]),
     )
     antenna.appointment_types.set([t for t in types.values() if t.service_kind == "spip"])
     court = Place.objects.create(
         name=f"{jurisdiction.tj_name or 'Tribunal'} — service de l'application des peines",
         service=tj,
         address="1 place de la Justice",
-        city="VILLE-EXEMPLE",
-        postcode="92000",
+        postcode=town.postcode,
+        city=town.city,
+        service_page=pages.get(town.service_pages[1]),
     )
     court.appointment_types.set([t for t in types.values() if t.service_kind == "tj"])
     team = Agenda.objects.create(place=antenna, name="Équipe 1")

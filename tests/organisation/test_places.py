@@ -170,3 +170,24 @@ def test_place_of_another_jurisdiction_is_not_found(alpha, beta, admin_client):
     with tenant_context(beta):
         foreign.refresh_from_db()
         assert not foreign.is_archived
+
+
+def test_a_place_links_to_its_national_service_page(alpha, admin_client):
+    from tests.public_site.factories import ServicePageFactory
+
+    page = ServicePageFactory(name="SPIP des Hauts-de-Seine — Colombes")
+    hidden = ServicePageFactory(name="Fiche non publiée", published=False)
+    form = admin_client.get(reverse("organisation:place_create")).content.decode()
+    assert "SPIP des Hauts-de-Seine — Colombes" in form and "Fiche non publiée" not in form
+    response = admin_client.post(
+        reverse("organisation:place_create"), {**PLACE_DATA, "service_page": page.pk}
+    )
+    assert response.status_code == 302
+    refused = admin_client.post(
+        reverse("organisation:place_create"),
+        {**PLACE_DATA, "name": "Autre", "service_page": hidden.pk},
+    )
+    assert refused.status_code == 200
+    with tenant_context(alpha):
+        assert Place.objects.get(name="Antenne de Colombes").service_page == page
+        assert not Place.objects.filter(name="Autre").exists()
