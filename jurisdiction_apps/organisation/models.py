@@ -3,6 +3,7 @@
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -183,7 +184,10 @@ class Place(Archivable):
         of the jurisdiction's département on the information site."""
         from tenants.urls_helpers import platform_url
 
-        page = self.service_page
+        try:
+            page = self.service_page
+        except ObjectDoesNotExist:  # no constraint across schemas: a page removed in a shell
+            page = None
         if page is not None and page.published:
             return platform_url(settings.PLATFORM_DOMAIN, page.get_absolute_url())
         if self.info_url:

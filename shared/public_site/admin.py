@@ -90,6 +90,9 @@ class InfoPageAdmin(NationalTeamAdmin):
 
 @admin.register(ServicePage)
 class ServicePageAdmin(NationalTeamAdmin):
+    """Service pages are unpublished, never deleted: places of every jurisdiction and SMS
+    already sent point at them."""
+
     list_display = ["name", "kind", "departement", "city", "published", "updated_at", "public_link"]
     list_filter = ["kind", "departement", "published"]
     search_fields = ["name", "slug", "city", "postcode"]
@@ -108,6 +111,9 @@ class ServicePageAdmin(NationalTeamAdmin):
             {"fields": ["what_to_bring", "interview", "cannot_come", "lawyer"]},
         ),
     ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Partner)

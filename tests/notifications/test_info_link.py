@@ -3,6 +3,7 @@
 from django.db import connection
 
 from jurisdiction_apps.notifications.services import appointment_values
+from shared.public_site.models import ServicePage
 from tenants.urls_helpers import platform_url
 from tests.notifications.test_sending import send_due
 from tests.public_site.factories import ServicePageFactory
@@ -43,3 +44,12 @@ def test_without_a_published_page_the_link_falls_back_to_the_own_page_then_the_f
     page.save()
     appointment.refresh_from_db()
     assert appointment_values(appointment)["lien"].endswith("/preparer/spip-92-alpha/")
+
+
+def test_a_page_removed_behind_the_editor_s_back_falls_back_to_the_finder(office):
+    page = ServicePageFactory(slug="spip-92-alpha")
+    office.service_page = page
+    office.save()
+    ServicePage.objects.filter(pk=page.pk).delete()  # no constraint across schemas
+    office = type(office).objects.get(pk=office.pk)
+    assert office.info_link(["92"]) == platform_url("localhost", "/preparer/?departement=92")

@@ -172,3 +172,10 @@ def test_an_edit_in_the_editor_shows_at_once_to_visitors(
     fresh = visitor.get("/preparer/spip-92-colombes/")
     assert fresh["X-Cache"] == "miss"
     assert "<p>Votre avis d'imposition.</p>" in fresh.content.decode()
+
+
+def test_service_pages_are_unpublished_never_deleted(editor):
+    service = ServicePageFactory()
+    response = editor.post(f"/admin/public_site/servicepage/{service.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert ServicePage.objects.filter(pk=service.pk).exists()
