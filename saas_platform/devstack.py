@@ -147,7 +147,7 @@ Demo accounts (password: {password}):
   cpip.nord@demo.test        CPIP, Lille and Douai (switches between the two)
   dpip.nord@demo.test        DPIP, Lille
   deploiement@demo.test      deployment officer (public host)
-  national@demo.test         national team, Django admin (public host)
+  national@demo.test         national team: Django admin, editor of the information site
 """
 
 
@@ -211,7 +211,8 @@ def run(env: dict) -> int:
         manager.add_process(name, " ".join(command), env=env, cwd=str(ROOT))
 
     base = f"http://localhost:{port}"
-    lines = [f"\nPublic site and national console: {base}/"]
+    lines = [f"\nInformation site and national console: {base}/"]
+    lines.append(f"  editor of the information site (national team): {base}/admin/public_site/")
     lines += [f"  {spec.name}: http://{spec.slug}.localhost:{port}/" for spec in DEMO_JURISDICTIONS]
     lines.append(f"Local SMS gateway (every SMS sent): http://localhost:{sms_gateway_port}/")
     lines.append(DEMO_LOGINS.format(password=DEMO_PASSWORD))

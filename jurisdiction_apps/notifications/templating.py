@@ -27,7 +27,7 @@ SAMPLE_VALUES = {
     "adresse": "179 avenue Joliot-Curie, 92000 Nanterre",
     "telephone": "01 47 29 00 00",
     "contact": "SPIP des Hauts-de-Seine",
-    "lien": "https://nanterre.suivi-justice.fr/p/12",
+    "lien": "https://suivi-justice.fr/preparer/spip-92-nanterre/",
 }
 SAMPLE_STOP_URL = "https://nanterre.suivi-justice.fr/stop/AbCdEfGh2k"
 
