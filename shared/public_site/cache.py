@@ -8,11 +8,14 @@ Visitors with a session (agents, editors) always get a fresh page.
 """
 
 import hashlib
+import logging
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public_site:version"
 PAGE_TIMEOUT = 24 * 3600
@@ -33,6 +36,10 @@ def bump_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # never set (or evicted): any new value differs from the pages stored
         cache.set(VERSION_KEY, content_version() + 1, timeout=None)
+    except Exception:
+        # Redis unreachable: nothing can be served from it either; the pages it still holds
+        # expire within PAGE_TIMEOUT. Logged loudly: an edit may not show until then.
+        logger.error("page cache unavailable: could not drop the cached pages", exc_info=True)
 
 
 def _page_key(request) -> str:
@@ -53,8 +60,12 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = _page_key(request)
-        stored = cache.get(key)
+        try:
+            key = _page_key(request)
+            stored = cache.get(key)
+        except Exception:  # Redis down: the pages are still served, rendered each time
+            logger.warning("page cache unavailable: rendering without it", exc_info=True)
+            return view(request, *args, **kwargs)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -67,7 +78,10 @@ def cached_page(view):
             response = response.render()
         if response.status_code == 200 and not response.streaming:
             headers = {name: response[name] for name in HEADERS_KEPT if name in response}
-            cache.set(key, (200, headers, response.content), timeout=PAGE_TIMEOUT)
+            try:
+                cache.set(key, (200, headers, response.content), timeout=PAGE_TIMEOUT)
+            except Exception:
+                logger.warning("page cache unavailable: page not stored", exc_info=True)
             response["X-Cache"] = "miss"
         return response
 

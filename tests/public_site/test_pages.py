@@ -203,3 +203,19 @@ def test_a_search_query_is_bounded_and_never_fails(site, visitor):
         response = visitor.get("/reinsertion/", {"q": query})
         assert response.status_code == 200
         assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_pages_are_served_when_redis_is_down(site, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+    response = Client(HTTP_HOST="localhost").get("/preparer/spip-92-nanterre/")
+    assert response.status_code == 200
+    assert "SPIP des Hauts-de-Seine — Nanterre" in response.content.decode()
+    assert "X-Cache" not in response.headers  # rendered without the cache
+    bump_version()  # what runs after an edit commits: logged, never raised
