@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-all quality lock bench-tenants bench-backoffice bench-sms faults-sms clean-var help
+.PHONY: run test test-all quality lock bench-tenants bench-backoffice bench-public bench-sms faults-sms clean-var help
 
 help:
 	@echo "make run            start the platform with demo data (http://localhost:$${PORT:-8000}/)"
@@ -16,6 +16,7 @@ help:
 	@echo "make quality        ruff check and format, makemigrations --check, consistency tests"
 	@echo "make bench-tenants  time the creation of a jurisdiction (migrations vs cloning)"
 	@echo "make bench-backoffice  back-office pages under 20 users, 1M appointments (needs wrk)"
+	@echo "make bench-public   public site under 20 users: cached service page, directory search (needs wrk)"
 	@echo "make bench-sms      SMS throughput: 50 jurisdictions x 2,000 reminders due at once"
 	@echo "make faults-sms     SMS exactly once through a killed worker, a 503 outage, a Redis restart"
 	@echo "make lock           re-lock requirements.lock (runtime) and requirements-dev.lock"
@@ -55,6 +56,10 @@ bench-tenants: $(STAMP)
 bench-backoffice: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/backoffice.py
+
+bench-public: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/public.py
 
 bench-sms: $(STAMP)
 	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/sms.py

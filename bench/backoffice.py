@@ -15,16 +15,11 @@ The load runs as a database superuser: `session_replication_role = replica` keep
 triggers from firing on millions of generated rows.
 """
 
-import http.client
 import json
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import import_module
@@ -48,10 +43,23 @@ from django.contrib.auth import (  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tenants.utils import schema_context, schema_exists  # noqa: E402
-from figures import host_cpu_busy, percentile  # noqa: E402  (bench/figures.py)
+from figures import host_cpu_busy  # noqa: E402  (bench/figures.py)
+from load import (  # noqa: E402  (bench/load.py)
+    WRK_THREADS,
+    drain,
+    gunicorn,
+    http_get,
+    print_host_busy,
+    print_server_errors,
+    profile_get,
+    require_wrk,
+    revision,
+    run_wrk,
+    wrk_script,
+)
+from load import measure as load_measure  # noqa: E402
 
 from jurisdiction_apps.people.models import Person  # noqa: E402
 from jurisdiction_apps.people.normalisation import search_key  # noqa: E402
@@ -75,7 +83,6 @@ KEEP = os.environ.get("BENCH_KEEP") == "1"
 
 GOAL_P95_MS = 100.0
 CONNECTIONS = 20
-WRK_THREADS = 2
 WORKERS = 4
 ZONE = "Europe/Paris"
 PLACES = 20
@@ -147,33 +154,6 @@ OFFICE_TYPES = (
         "convocation-stage",
     ]
 )
-
-WRK_SCRIPT = """
-local threads = {}
-non2xx = 0
-
-function setup(thread)
-  table.insert(threads, thread)
-end
-
-function response(status, headers, body)
-  if status < 200 or status > 299 then
-    non2xx = non2xx + 1
-  end
-end
-
-function done(summary, latency, requests)
-  local bad = 0
-  for _, thread in ipairs(threads) do
-    bad = bad + thread:get("non2xx")
-  end
-  local e = summary.errors
-  io.write(string.format(
-    "BENCH_RESULT %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.0f\\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), latency.max, bad, e.connect, e.read + e.write, e.timeout, e.status))
-end
-"""
 
 
 @dataclass
@@ -621,22 +601,7 @@ def profile(target: Target, session_key: str) -> dict:
     client.cookies[settings.SESSION_COOKIE_NAME] = session_key
     result = {}
     for page, url in target.urls.items():
-        client.get(url)  # warm the caches (templates, content types)
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            elapsed = time.perf_counter() - started
-        connection.set_schema_to_public()
-        timed = [(float(query["time"]), query["sql"]) for query in captured.captured_queries]
-        slowest = max(timed, default=(0.0, ""))
-        result[page] = {
-            "status": response.status_code,
-            "queries": len(timed),
-            "db_ms": round(sum(t for t, _ in timed) * 1000, 1),
-            "slowest_query_ms": round(slowest[0] * 1000, 1),
-            "in_process_ms": round(elapsed * 1000, 1),
-            "_slowest_sql": slowest[1],
-        }
+        result[page] = profile_get(client, url)
     return result
 
 
@@ -649,186 +614,16 @@ def explain(target: Target, sql: str) -> str:
 
 
 # --- serving and measuring ------------------------------------------------------------------------
-def revision() -> str:
-    """The commit measured, "+changes" when the working tree differs from it."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        ).stdout.strip()
-    except OSError:
-        return ""
-    return head + ("+changes" if changed else "")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http_get(port: int, host: str, path: str, cookie: str = "") -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        headers = {"Host": host}
-        if cookie:
-            headers["Cookie"] = cookie
-        conn.request("GET", path, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-@contextmanager
-def gunicorn(workdir: Path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "saas_platform.settings.dev",
-        "DJANGO_DEBUG": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    access_log = workdir / "access.log"
-    error_log = workdir / "error.log"
-    output = (workdir / "output.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "saas_platform.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(WORKERS),
-            "--threads",
-            "1",
-            "--timeout",
-            "120",
-            "--access-logfile",
-            str(access_log),
-            "--access-logformat",
-            "%(s)s %(D)s %(U)s",
-            "--error-logfile",
-            str(error_log),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped:\n{error_log.read_text()[-3000:]}")
-            try:
-                http_get(port, settings.PLATFORM_DOMAIN, "/")  # any answer: the workers are up
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not answer within 60 s") from None
-                time.sleep(0.3)
-        yield port, access_log, error_log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        output.close()
-
-
-def run_wrk(script: Path, port: int, host: str, cookie: str, path: str, seconds, connections):
-    command = [
-        "wrk",
-        "-t",
-        str(min(WRK_THREADS, connections)),
-        "-c",
-        str(connections),
-        "-d",
-        f"{seconds}s",
-        "--timeout",
-        "30s",
-        "--latency",
-        "-s",
-        str(script),
-        "-H",
-        f"Host: {host}",
-        "-H",
-        f"Cookie: {cookie}",
-        f"http://127.0.0.1:{port}{path}",
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    for line in output.stdout.splitlines():
-        if line.startswith("BENCH_RESULT "):
-            return [float(value) for value in line.split()[1:]]
-    raise RuntimeError(f"wrk gave no result:\n{output.stdout}\n{output.stderr}")
-
-
-def drain(access_log: Path, timeout: float = 120.0) -> None:
-    """Wait until the server has answered what wrk left queued (the log stops growing)."""
-    deadline = time.monotonic() + timeout
-    last, stable = -1, 0
-    while time.monotonic() < deadline and stable < 3:
-        size = access_log.stat().st_size if access_log.exists() else 0
-        stable = stable + 1 if size == last else 0
-        last = size
-        time.sleep(0.3)
-
-
-def server_times(access_log: Path, offset: int) -> list[float]:
-    """Milliseconds between request parsed and response sent, from the gunicorn access log."""
-    times = []
-    with access_log.open() as log:
-        log.seek(offset)
-        for line in log:
-            parts = line.split()
-            if len(parts) >= 2 and parts[1].isdigit():
-                times.append(int(parts[1]) / 1000)
-    return times
-
-
 def measure(target: Target, page: str, port: int, cookie: str, script: Path, access_log: Path):
     """20 users without pause (the goal), then 1 user alone (the time of the page itself)."""
-    path = target.urls[page]
-    drain(access_log)
-    offset = access_log.stat().st_size if access_log.exists() else 0
-    (requests, duration_us, p50, p95, p99, max_us, non2xx, connect, readwrite, timeouts, _) = (
-        run_wrk(script, port, target.host, cookie, path, SECONDS, CONNECTIONS)
+    return load_measure(
+        script, port, target.host, cookie, target.urls[page], access_log, SECONDS, CONNECTIONS
     )
-    drain(access_log)
-    loaded = server_times(access_log, offset)
-    offset = access_log.stat().st_size
-    alone = run_wrk(script, port, target.host, cookie, path, max(2, SECONDS // 2), 1)
-    drain(access_log)
-    return {
-        "p50_ms": round(p50 / 1000, 1),
-        "p95_ms": round(p95 / 1000, 1),
-        "p99_ms": round(p99 / 1000, 1),
-        "max_ms": round(max_us / 1000, 1),
-        "requests": int(requests),
-        "requests_per_s": round(requests / (duration_us / 1e6), 1) if duration_us else 0.0,
-        "non_2xx": int(non2xx) + int(alone[6]),
-        "socket_errors": int(connect + readwrite + timeouts) + int(sum(alone[7:10])),
-        "server_p50_ms": round(percentile(loaded, 0.50), 1),
-        "server_p95_ms": round(percentile(loaded, 0.95), 1),
-        "one_user_p50_ms": round(alone[2] / 1000, 1),
-        "one_user_p95_ms": round(alone[3] / 1000, 1),
-    }
 
 
 # --- main -----------------------------------------------------------------------------------------
 def main() -> None:
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is missing: apt-get install -y wrk (make bench-backoffice does it)")
+    require_wrk("bench-backoffice")
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     ensure_public_tenant()
     day = measured_day(timezone.localdate())
@@ -862,8 +657,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-backoffice-") as tmp:
         workdir = Path(tmp)
         script = workdir / "report.lua"
-        script.write_text(WRK_SCRIPT)
-        with gunicorn(workdir) as (port, access_log, error_log):
+        script.write_text(wrk_script())
+        with gunicorn(workdir, WORKERS, settings.PLATFORM_DOMAIN) as (port, access_log, error_log):
             for target in targets:
                 for page in PAGES:
                     status, body = http_get(port, target.host, target.urls[page], cookie)
@@ -896,10 +691,7 @@ def main() -> None:
                         flush=True,
                     )
             busy_after = host_cpu_busy()
-            for log in (error_log, workdir / "output.log"):
-                text = log.read_text(errors="replace") if log.exists() else ""
-                if "Traceback" in text:
-                    print(f"server errors ({log.name}, end):\n{text[-2500:]}")
+            print_server_errors(error_log)
 
     print()
     print(
@@ -929,11 +721,7 @@ def main() -> None:
     print()
     for target in targets:
         print(f"{target.slug}: {target.urls}")
-    print(f"host CPU busy while the benchmark idled: {busy_before} % before, {busy_after} % after")
-    if max(busy_before or 0, busy_after or 0) > 15:
-        print(
-            "WARNING: other processes used the CPU: latencies are inflated; re-run on a quiet host"
-        )
+    print_host_busy(busy_before, busy_after)
     if EXPLAIN:
         big = targets[0]
         for page in PAGES:
