@@ -8,35 +8,15 @@ The page cache is dropped when the edit commits, so "Voir sur le site" shows the
 from django.contrib import admin
 from django.utils.html import format_html
 
-from shared.accounts.constants import NationalRole
+from shared.accounts.admin_access import NationalTeamAccess
 
 from .models import InfoPage, Partner, Section, ServicePage
 
 
-def _national_team(request) -> bool:
-    user = request.user
-    return user.is_active and user.is_staff and user.national_role == NationalRole.NATIONAL_TEAM
-
-
-class NationalTeamAdmin(admin.ModelAdmin):
+class NationalTeamAdmin(NationalTeamAccess, admin.ModelAdmin):
     """The national team edits the public content without a Django permission of its own."""
 
     save_on_top = True
-
-    def has_module_permission(self, request):
-        return _national_team(request) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _national_team(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, *args):
-        return _national_team(request) or super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return _national_team(request) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _national_team(request) or super().has_delete_permission(request, obj)
 
     @admin.display(description="sur le site")
     def public_link(self, obj):
@@ -47,26 +27,11 @@ class NationalTeamAdmin(admin.ModelAdmin):
         )
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(NationalTeamAccess, admin.StackedInline):
     model = Section
     extra = 0
     ordering = ["position", "id"]
     fields = [("position", "kind"), "heading", "body", ("legal_reference",), "legal_text"]
-
-    def _allowed(self, request):
-        return _national_team(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_delete_permission(request, obj)
 
 
 @admin.register(InfoPage)

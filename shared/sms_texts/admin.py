@@ -16,18 +16,13 @@ from jurisdiction_apps.notifications.templating import (
     render,
     with_stop_line,
 )
-from shared.accounts.constants import NationalRole
+from shared.accounts.admin_access import NationalTeamAccess
 
 from .models import NationalTemplate
 
 
-def _national_team(request) -> bool:
-    user = request.user
-    return user.is_active and user.is_staff and user.national_role == NationalRole.NATIONAL_TEAM
-
-
 @admin.register(NationalTemplate)
-class NationalTemplateAdmin(admin.ModelAdmin):
+class NationalTemplateAdmin(NationalTeamAccess, admin.ModelAdmin):
     list_display = ["__str__", "appointment_type_code", "kind", "sample_cost", "updated_at"]
     list_filter = ["kind"]
     actions = None  # no bulk deletion of the texts every jurisdiction falls back on
@@ -35,24 +30,11 @@ class NationalTemplateAdmin(admin.ModelAdmin):
     fields = ["appointment_type_code", "kind", "text", "placeholders", "sample_cost", "updated_at"]
     readonly_fields = ["placeholders", "sample_cost", "updated_at"]
 
-    # The national team edits the national texts without a Django permission of its own.
-    def has_module_permission(self, request):
-        return _national_team(request) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _national_team(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return _national_team(request) or super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return _national_team(request) or super().has_change_permission(request, obj)
-
     def has_delete_permission(self, request, obj=None):
         # The rows "for every type" are the fallback of every jurisdiction: edited, never deleted.
         if obj is not None and not obj.appointment_type_code:
             return False
-        return _national_team(request) or super().has_delete_permission(request, obj)
+        return super().has_delete_permission(request, obj)
 
     @admin.display(description="champs possibles")
     def placeholders(self, obj=None):
