@@ -21,14 +21,25 @@ app.autodiscover_tasks(
         "jurisdiction_apps.core",
         "jurisdiction_apps.scheduling",
         "jurisdiction_apps.notifications",
+        "shared.national_stats",
     ]
 )
 
-# name of the beat entry -> (task run in each live jurisdiction, interval setting name)
+# name of the beat entry -> (task run in each jurisdiction, interval setting name[, scope]);
+# scope "live" (the default) or "all" (onboarding and suspended jurisdictions too).
 PERIODIC_TASKS = {
     "Battement de chaque juridiction": ("jurisdiction.heartbeat", "HEARTBEAT_INTERVAL_SECONDS"),
     "Génération des créneaux": ("jurisdiction.generate_slots", "SLOT_GENERATION_INTERVAL_SECONDS"),
     "Envoi des SMS dus": ("jurisdiction.sms_sweep", "SMS_SWEEP_INTERVAL_SECONDS"),
+    "Statistiques nationales": (
+        "jurisdiction.refresh_statistics",
+        "STATS_REFRESH_INTERVAL_SECONDS",
+        "all",
+    ),
+}
+FAN_OUT_TASKS = {
+    "live": "platform.run_in_live_jurisdictions",
+    "all": "platform.run_in_every_jurisdiction",
 }
 
 

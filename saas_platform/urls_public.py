@@ -6,6 +6,7 @@ from django.urls import include, path
 from jurisdiction_apps.notifications import receipts
 from shared.console import views
 from shared.public_site import views as public_site_views
+from shared.national_stats import views as statistics_views
 
 admin.site.site_header = "Suivi justice — administration nationale"
 admin.site.site_title = "Suivi justice"
@@ -14,6 +15,8 @@ urlpatterns = [
     path("", public_site_views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("console/", views.console, name="console"),
+    path("statistiques/", statistics_views.national, name="national-statistics"),
+    path("statistiques/export.csv", statistics_views.export, name="national-statistics-export"),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # Delivery receipts of the SMS providers (authenticated by their secret).

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from shared.national_stats import views as statistics_views
 from tenants import views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("organisation/", include("jurisdiction_apps.organisation.urls")),
     path("", include("jurisdiction_apps.scheduling.urls")),
     path("", include("jurisdiction_apps.notifications.urls")),
+    path("statistiques/", statistics_views.jurisdiction, name="statistics"),
     path("comptes/", include("allauth.urls")),
     path("api/v1/", include("tenants.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -23,6 +23,7 @@ class Action(models.TextChoices):
     MANAGE_PLACES = "manage_places", "Gérer lieux, agendas et créneaux"
     MANAGE_AGENTS = "manage_agents", "Gérer et inviter les agents"
     MANAGE_SMS_TEXTS = "manage_sms_texts", "Modifier les textes des SMS"
+    VIEW_STATISTICS = "view_statistics", "Consulter les statistiques de la juridiction"
 
 
 ALL_ROLES = frozenset(Role)
@@ -38,6 +39,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.MANAGE_PLACES: MANAGER_ROLES,
     Action.MANAGE_AGENTS: MANAGER_ROLES,
     Action.MANAGE_SMS_TEXTS: MANAGER_ROLES,
+    Action.VIEW_STATISTICS: MANAGER_ROLES,
 }
 
 

@@ -24,3 +24,16 @@ def run_in_live_jurisdictions(task_name: str) -> int:
         count += 1
     logger.info("periodic %s sent to %d live jurisdictions", task_name, count)
     return count
+
+
+@shared_task(name="platform.run_in_every_jurisdiction")
+def run_in_every_jurisdiction(task_name: str) -> int:
+    """Send ``task_name`` in the schema of every jurisdiction, live or not (statistics: the
+    months before going live are the baseline of the product's impact)."""
+    count = 0
+    for jurisdiction in Jurisdiction.objects.tenants().only("pk", "schema_name").iterator():
+        with tenant_context(jurisdiction):
+            app.send_task(task_name)
+        count += 1
+    logger.info("periodic %s sent to %d jurisdictions", task_name, count)
+    return count

@@ -126,6 +126,12 @@ def _truncate_test_data() -> None:
             "public.public_site_infopage",
             "public.public_site_servicepage",
             "public.public_site_partner",
+            "public.national_stats_appointmentday",
+            "public.national_stats_appointmentmonth",
+            "public.national_stats_messageday",
+            "public.national_stats_messagemonth",
+            "public.national_stats_followedday",
+            "public.national_stats_refresh",
         ]
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     # Jurisdictions a test created on top of the fixed ones: drop them and their schemas.

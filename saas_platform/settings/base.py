@@ -28,6 +28,7 @@ SHARED_APPS = [
     "shared.console",
     "shared.sms_texts",
     "shared.public_site",
+    "shared.national_stats",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -171,6 +172,11 @@ SMS_LINK_WEBHOOK_SECRET = env_str("SMS_LINK_WEBHOOK_SECRET", "dev-link-webhook-s
 SMS_BREVO_WEBHOOK_TOKEN = env_str("SMS_BREVO_WEBHOOK_TOKEN", "dev-brevo-webhook-token")
 # Seconds between two sweeps of due messages (beat), and how many a sweep hands over at most.
 SMS_SWEEP_INTERVAL_SECONDS = int(env_str("SMS_SWEEP_INTERVAL_SECONDS", "30"))
+
+# --- National statistics -----------------------------------------------------------------------
+# Every jurisdiction recomputes its last STATS_REFRESH_DAYS days this often (idempotent).
+STATS_REFRESH_INTERVAL_SECONDS = int(env_str("STATS_REFRESH_INTERVAL_SECONDS", "3600"))
+STATS_REFRESH_DAYS = int(env_str("STATS_REFRESH_DAYS", "35"))
 SMS_SWEEP_LIMIT = int(env_str("SMS_SWEEP_LIMIT", "20000"))
 SMS_BATCH_SIZE = int(env_str("SMS_BATCH_SIZE", "200"))
 SMS_SEND_THREADS = int(env_str("SMS_SEND_THREADS", "16"))

@@ -39,6 +39,7 @@ RESERVED_SLUGS = frozenset(
         "sante",
         "sitemap.xml",
         "sms",
+        "statistiques",
         "static",
         "stop",
         "tableau-de-bord",

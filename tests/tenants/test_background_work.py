@@ -62,7 +62,12 @@ def test_beat_schedule_is_stored_for_django_celery_beat(committed_db):
         '["jurisdiction.heartbeat"]',
         '["jurisdiction.generate_slots"]',
         '["jurisdiction.sms_sweep"]',
+        '["jurisdiction.refresh_statistics"]',
     }
+    statistics = tasks.pop('["jurisdiction.refresh_statistics"]')
+    # Statistics run in every jurisdiction (the months before going live are the baseline).
+    assert statistics.task == "platform.run_in_every_jurisdiction"
+    assert statistics.interval.every == 3600
     assert {task.task for task in tasks.values()} == {"platform.run_in_live_jurisdictions"}
     assert tasks['["jurisdiction.heartbeat"]'].interval.every == 300
     assert tasks['["jurisdiction.generate_slots"]'].interval.every == 86400

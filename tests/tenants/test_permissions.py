@@ -54,6 +54,7 @@ REQUESTS = {
     Action.MANAGE_PLACES: lambda c, w: c.get("/organisation/lieux/"),
     Action.MANAGE_AGENTS: lambda c, w: c.get("/organisation/agents/"),
     Action.MANAGE_SMS_TEXTS: lambda c, w: c.get("/sms/textes/"),
+    Action.VIEW_STATISTICS: lambda c, w: c.get("/statistiques/"),
 }
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StatisticsConfig(AppConfig):
+    name = "shared.national_stats"
+    label = "national_stats"
+    verbose_name = "Statistiques nationales"

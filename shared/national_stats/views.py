@@ -1,0 +1,121 @@
+"""The national console's statistics (public host, national team) and a jurisdiction's own
+figures beside the national average (its host, managers)."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from shared.accounts.constants import NationalRole
+from tenants.permissions import Action, action_required
+
+from .constants import SMALL_NUMBER
+from .export import csv_rows
+from .forms import StatisticsFilterForm, default_period, months_of
+from .models import Refresh
+from .presentation import cell_row, chart_data, go_live_rows, monthly_rows
+from .queries import Filters, dashboard
+
+
+def _national_team(request):
+    if request.user.national_role != NationalRole.NATIONAL_TEAM:
+        raise PermissionDenied
+
+
+@require_safe
+@login_required
+def national(request):
+    _national_team(request)
+    form = StatisticsFilterForm(request.GET or None)
+    context = {"form": form, "small_number": SMALL_NUMBER}
+    if request.GET and not form.is_valid():
+        return render(request, "statistics/national.html", context, status=400)
+    if not request.GET:
+        form = StatisticsFilterForm(default_period())
+        form.is_valid()
+        context["form"] = form
+    filters = form.filters()
+    board = dashboard(filters, months_of(filters))
+    national_rows = monthly_rows(board.months, board.national, hide=True)
+    selected_rows = None
+    if board.selected is not None:
+        selected_rows = monthly_rows(board.months, board.selected, hide=True)
+        for row, mine in zip(national_rows, selected_rows, strict=True):
+            row["mine"] = mine
+    context.update(
+        board=board,
+        national_rows=national_rows,
+        selected_rows=selected_rows,
+        total=cell_row(board.national_total, hide=True),
+        jurisdiction_rows=[
+            {"jurisdiction": j, **cell_row(cell, hide=True)} for j, cell in board.jurisdictions
+        ],
+        go_live=go_live_rows(board),
+        chart=chart_data(board),
+        export_query=request.GET.urlencode(),
+        last_refresh=Refresh.objects.order_by("-refreshed_at").first(),
+    )
+    return render(request, "statistics/national.html", context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_safe
+@login_required
+def export(request):
+    _national_team(request)
+    form = StatisticsFilterForm(request.GET)
+    grain = request.GET.get("grain", "mois")
+    if grain not in ("mois", "jour"):
+        return HttpResponse(
+            "Grain inconnu : choisissez « mois » ou « jour ».",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    if not form.is_valid():
+        messages = [error for errors in form.errors.values() for error in errors]
+        return HttpResponse(
+            "\n".join(messages), status=400, content_type="text/plain; charset=utf-8"
+        )
+    writer = csv.writer(_Echo(), delimiter=";")
+    filters = form.filters()
+    rows = (writer.writerow(row) for row in csv_rows(filters, grain))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    name = f"statistiques-{filters.first_month:%Y-%m}-{filters.last_month:%Y-%m}-{grain}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_safe
+@action_required(Action.VIEW_STATISTICS)
+def jurisdiction(request):
+    """Own figures (not hidden: the jurisdiction's own agents) beside the national average."""
+    form = StatisticsFilterForm(request.GET or default_period(), jurisdiction_choice=False)
+    if not form.is_valid():
+        return render(request, "statistics/jurisdiction.html", {"form": form}, status=400)
+    mine = connection.tenant
+    data = form.filters()
+    filters = Filters(data.first_month, data.last_month, mine, data.appointment_type)
+    board = dashboard(filters, months_of(filters))
+    own = monthly_rows(board.months, board.selected, hide=False)
+    national = monthly_rows(board.months, board.national, hide=True)
+    own_total = next((cell for j, cell in board.jurisdictions if j.pk == mine.pk), None)
+    return render(
+        request,
+        "statistics/jurisdiction.html",
+        {
+            "form": form,
+            "rows": list(zip(own, national, strict=True)),
+            "own_total": cell_row(own_total, hide=False) if own_total else None,
+            "national_total": cell_row(board.national_total, hide=True),
+            "chart": chart_data(board, national_label="Moyenne nationale"),
+            "small_number": SMALL_NUMBER,
+        },
+    )

@@ -1,0 +1,69 @@
+"""Browser journey of the national statistics: the national team filters the dashboard on one
+jurisdiction and one type, reads the before/after go-live figures, downloads the CSV; a local
+admin sees the jurisdiction's figures beside the national average. axe-core on both pages."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from shared.national_stats.forms import current_month, shift_months
+from tenants.constants import Role
+from tests.e2e.axe import assert_accessible
+from tests.e2e.test_backoffice_journeys import PASSWORD, sign_in
+from tests.factories import MembershipFactory, UserFactory
+from tests.national_stats.test_console import _fill
+
+pytestmark = pytest.mark.e2e
+
+
+def test_national_team_reads_the_impact_and_a_local_admin_compares(
+    page, live_url, committed_db, browser
+):
+    alpha = committed_db["alpha"]
+    now = current_month()
+    _fill(alpha, shift_months(now, -3), 20, 0.6)
+    _fill(alpha, shift_months(now, -1), 20, 0.85, first=100)
+    alpha.went_live_at = timezone.now().replace(day=1) - timedelta(days=45)
+    alpha.save()
+
+    base = live_url.format(host="localhost")
+    national = UserFactory(national_team=True)
+    page.goto(base + "/comptes/login/")
+    page.get_by_label("Adresse électronique professionnelle").fill(national.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(base + "/console/")
+    page.get_by_role("link", name="Statistiques nationales").click()
+    expect(page.locator("h1")).to_have_text("Statistiques nationales")
+    page.get_by_label("Juridiction").select_option(label="Juridiction Alpha")
+    page.get_by_label("Type de rendez-vous").select_option(label="Convocation de suivi SPIP")
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_load_state()
+    assert "juridiction=alpha" in page.url and "type=convocation-suivi-spip" in page.url
+    expect(page.locator("#graphique-mise-en-service")).to_be_visible()
+    row = page.locator("#tableau-mise-en-service tr", has_text="Juridiction Alpha")
+    expect(row).to_contain_text("60,0 %")
+    expect(row).to_contain_text("85,0 %")
+    # The chart is drawn (Chart.js attached to the canvas).
+    assert page.evaluate("Chart.getChart('graphique-mise-en-service') !== undefined")
+    assert_accessible(page, context="national statistics")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le CSV (par mois)").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("période;juridiction;type de rendez-vous")
+    assert any(";alpha;Convocation de suivi SPIP;" in line for line in lines[1:])
+
+    admin = MembershipFactory(jurisdiction=alpha, role=Role.LOCAL_ADMIN).user
+    context = browser.new_context(locale="fr-FR")
+    local = context.new_page()
+    alpha_base = live_url.format(host="alpha.localhost")
+    sign_in(local, alpha_base, admin)
+    local.get_by_role("link", name="Statistiques").click()
+    expect(local.locator("h1")).to_have_text("Statistiques de la juridiction")
+    expect(local.locator("#presence-juridiction")).to_contain_text("72,5 %")
+    expect(local.locator("#presence-nationale")).to_contain_text("72,5 %")
+    assert_accessible(local, context="jurisdiction statistics")
+    context.close()
