@@ -117,6 +117,7 @@ def seed_demo(stdout=None) -> None:
             for slug, role in memberships:
                 grant_membership(user, by_slug[slug], role)
     _seed_backoffice(by_slug)
+    _seed_statistics(by_slug)
 
 
 def _seed_backoffice(by_slug) -> None:
@@ -135,3 +136,32 @@ def _seed_backoffice(by_slug) -> None:
         booker = next((m.user for m in memberships), None)
         with tenant_context(jurisdiction):
             seed_backoffice(jurisdiction, holders=holders, booker=booker)
+
+
+# Demo jurisdictions with a year of invented history, live for the last six months: the
+# national statistics show the attendance before and after going live.
+HISTORY_SLUGS = ("nanterre", "lille")
+
+
+def _seed_statistics(by_slug) -> None:
+    """The demo's figures, computed from the demo jurisdictions' own rows."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from jurisdiction_apps.scheduling.demo import seed_history
+    from shared.national_stats.aggregation import rebuild
+
+    for slug in HISTORY_SLUGS:
+        jurisdiction = by_slug.get(slug)
+        if jurisdiction is None:
+            continue
+        with tenant_context(jurisdiction), transaction.atomic():
+            seeded = seed_history(jurisdiction, months=12, live_since_months=6)
+        if seeded:
+            went_live = timezone.now() - timedelta(days=180)
+            Jurisdiction.objects.filter(pk=jurisdiction.pk).update(went_live_at=went_live)
+            jurisdiction.went_live_at = went_live
+    for jurisdiction in by_slug.values():
+        rebuild(jurisdiction)

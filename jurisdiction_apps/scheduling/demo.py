@@ -1,7 +1,7 @@
 """Invented back-office data for the demo jurisdictions (idempotent: skipped once places exist)."""
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -218,3 +218,59 @@ def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
             ),
             acting_user=booker,
         )
+
+
+def seed_history(jurisdiction, *, months: int = 12, live_since_months: int = 6) -> bool:
+    """A year of invented past appointments (state only, no SMS), for the statistics: about 61 %
+    attendance before going live, 85 % after, as where SMS reminders were tried. Skipped when the
+    jurisdiction already has appointments that old."""
+    import random
+
+    today = timezone.localdate()
+    oldest = today - timedelta(days=30 * months)
+    if Appointment.objects.filter(starts_at__date__lt=today - timedelta(days=60)).exists():
+        return False
+    place = Place.objects.filter(kind=PlaceKind.OFFICE, service__kind="spip").first()
+    kinds = list(
+        AppointmentType.objects.filter(service_kind="spip", code__startswith="convocation")
+    )
+    if place is None or not kinds:
+        return False
+    live_since = today - timedelta(days=30 * live_since_months)
+    chance = random.Random(jurisdiction.slug)
+    people = Person.objects.bulk_create(
+        Person(
+            last_name=f"HISTORIQUE{index:03d}",
+            first_names=FIRST_NAMES[index % len(FIRST_NAMES)],
+            birth_date=date(1970 + index % 30, 1 + index % 12, 1 + index % 27),
+            no_mobile_phone=True,
+        )
+        for index in range(120)
+    )
+    rows = []
+    day = oldest
+    while day < today - timedelta(days=1):
+        if day.weekday() < 5:
+            attendance = 0.85 if day >= live_since else 0.61
+            for hour in (9, 10, 11, 14, 15):
+                state = "fulfilled" if chance.random() < attendance else "no_show"
+                if chance.random() < 0.08:
+                    state = chance.choice(["excused", "cancelled"])
+                rows.append(
+                    Appointment(
+                        person=chance.choice(people),
+                        appointment_type=chance.choice(kinds),
+                        place=place,
+                        starts_at=timezone.make_aware(
+                            datetime.combine(day, time(hour)), jurisdiction.zone
+                        ),
+                        state=state,
+                    )
+                )
+        day += timedelta(days=1)
+    created = Appointment.objects.bulk_create(rows, batch_size=1000)
+    # Booked one to four weeks ahead.
+    for appointment in created:
+        appointment.created_at = appointment.starts_at - timedelta(days=chance.randint(7, 28))
+    Appointment.objects.bulk_update(created, ["created_at"], batch_size=1000)
+    return True
