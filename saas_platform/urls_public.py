@@ -5,8 +5,8 @@ from django.urls import include, path
 
 from jurisdiction_apps.notifications import receipts
 from shared.console import views
-from shared.public_site import views as public_site_views
 from shared.national_stats import views as statistics_views
+from shared.public_site import views as public_site_views
 
 admin.site.site_header = "Suivi justice — administration nationale"
 admin.site.site_title = "Suivi justice"
