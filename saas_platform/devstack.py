@@ -213,6 +213,7 @@ def run(env: dict) -> int:
     base = f"http://localhost:{port}"
     lines = [f"\nInformation site and national console: {base}/"]
     lines.append(f"  editor of the information site (national team): {base}/admin/public_site/")
+    lines.append(f"  national statistics (national team): {base}/statistiques/")
     lines += [f"  {spec.name}: http://{spec.slug}.localhost:{port}/" for spec in DEMO_JURISDICTIONS]
     lines.append(f"Local SMS gateway (every SMS sent): http://localhost:{sms_gateway_port}/")
     lines.append(DEMO_LOGINS.format(password=DEMO_PASSWORD))
