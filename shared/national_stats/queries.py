@@ -7,15 +7,19 @@ monthly distinct count of the period (a person counted in two months is one pers
 number is at least that); across jurisdictions, the sum (each follows its own people).
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Max, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 
 from tenants.models import Jurisdiction
 
 from .constants import ALL, SMALL_NUMBER
-from .models import AppointmentMonth, FollowedDay, MessageMonth
+from .models import AppointmentMonth, FollowedDay, MessageMonth, Refresh
+
+logger = logging.getLogger(__name__)
 
 APPOINTMENT_COUNTS = (
     "booked",
@@ -242,3 +246,34 @@ def appointment_types() -> list[tuple[str, str]]:
         .order_by("label")
     )
     return [(row["appointment_type"], row["label"]) for row in rows]
+
+
+def figures_version() -> str:
+    """Changes whenever a refresh commits (its Refresh row is written in the same transaction
+    as the figures): the key of the cached dashboards, no invalidation to forget."""
+    state = Refresh.objects.aggregate(last=Max("refreshed_at"), count=Count("pk"))
+    last = state["last"].timestamp() if state["last"] else 0
+    return f"{last:.6f}-{state['count']}"
+
+
+def cached_dashboard(filters: Filters, months: list[date], version: str) -> Dashboard:
+    """The dashboard of these filters, computed once per refresh of the figures."""
+    key = "national_stats:{}:{}:{}:{}:{}".format(
+        version,
+        filters.first_month,
+        filters.last_month,
+        filters.jurisdiction.pk if filters.jurisdiction else "-",
+        filters.appointment_type,
+    )
+    try:
+        board = cache.get(key)
+    except Exception:  # Redis down: computed each time
+        logger.warning("statistics cache unavailable", exc_info=True)
+        return dashboard(filters, months)
+    if board is None:
+        board = dashboard(filters, months)
+        try:
+            cache.set(key, board, timeout=6 * 3600)
+        except Exception:
+            logger.warning("statistics cache unavailable", exc_info=True)
+    return board

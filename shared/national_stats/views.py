@@ -2,12 +2,16 @@
 figures beside the national average (its host, managers)."""
 
 import csv
+import logging
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from shared.accounts.constants import NationalRole
@@ -18,7 +22,9 @@ from .export import csv_rows
 from .forms import StatisticsFilterForm, default_period, months_of
 from .models import Refresh
 from .presentation import cell_row, chart_data, go_live_rows, monthly_rows
-from .queries import Filters, dashboard
+from .queries import Filters, cached_dashboard, figures_version
+
+logger = logging.getLogger(__name__)
 
 
 def _national_team(request):
@@ -39,27 +45,50 @@ def national(request):
         form.is_valid()
         context["form"] = form
     filters = form.filters()
-    board = dashboard(filters, months_of(filters))
+    version = figures_version()
+    key = f"national_stats:page:{version}:{request.get_full_path()}"
+    try:
+        figures_html = cache.get(key)
+    except Exception:  # Redis down: rendered each time
+        logger.warning("statistics cache unavailable", exc_info=True)
+        figures_html = None
+    if figures_html is None:
+        figures_html = _render_figures(request, filters, version, context)
+        try:
+            cache.set(key, figures_html, timeout=6 * 3600)
+        except Exception:
+            logger.warning("statistics cache unavailable", exc_info=True)
+    context.update(
+        figures_html=mark_safe(figures_html),  # our own template's output, rendered below
+        export_query=request.GET.urlencode(),
+        last_refresh=Refresh.objects.order_by("-refreshed_at").first(),
+    )
+    return render(request, "statistics/national.html", context)
+
+
+def _render_figures(request, filters, version, context) -> str:
+    """The figures of the console: computed and rendered once per refresh of the figures."""
+    board = cached_dashboard(filters, months_of(filters), version)
     national_rows = monthly_rows(board.months, board.national, hide=True)
     selected_rows = None
     if board.selected is not None:
         selected_rows = monthly_rows(board.months, board.selected, hide=True)
         for row, mine in zip(national_rows, selected_rows, strict=True):
             row["mine"] = mine
-    context.update(
-        board=board,
-        national_rows=national_rows,
-        selected_rows=selected_rows,
-        total=cell_row(board.national_total, hide=True),
-        jurisdiction_rows=[
+    figures = {
+        **context,
+        "board": board,
+        "national_rows": national_rows,
+        "selected_rows": selected_rows,
+        "total": cell_row(board.national_total, hide=True),
+        "jurisdiction_rows": [
             {"jurisdiction": j, **cell_row(cell, hide=True)} for j, cell in board.jurisdictions
         ],
-        go_live=go_live_rows(board),
-        chart=chart_data(board),
-        export_query=request.GET.urlencode(),
-        last_refresh=Refresh.objects.order_by("-refreshed_at").first(),
-    )
-    return render(request, "statistics/national.html", context)
+        "go_live": go_live_rows(board),
+        "chart": chart_data(board),
+        "export_query": request.GET.urlencode(),
+    }
+    return render_to_string("statistics/_national_figures.html", figures, request)
 
 
 class _Echo:
@@ -103,7 +132,7 @@ def jurisdiction(request):
     mine = connection.tenant
     data = form.filters()
     filters = Filters(data.first_month, data.last_month, mine, data.appointment_type)
-    board = dashboard(filters, months_of(filters))
+    board = cached_dashboard(filters, months_of(filters), figures_version())
     own = monthly_rows(board.months, board.selected, hide=False)
     national = monthly_rows(board.months, board.national, hide=True)
     own_total = next((cell for j, cell in board.jurisdictions if j.pk == mine.pk), None)

@@ -191,3 +191,24 @@ def test_many_appointments_of_few_people_stay_hidden(alpha, national):
         body.index('id="kpi-presence">') : body.index("</p>", body.index('id="kpi-presence">'))
     ]
     assert "&lt; 10 pers." in kpi and "100,0" not in kpi
+
+
+def test_the_figures_are_cached_until_the_next_refresh(world, national, alpha, settings):
+    assert "<td>28</td>" in national.get("/statistiques/").content.decode()
+    with tenant_context(alpha):  # a change in the jurisdiction, not yet refreshed
+        make_appointment(make_person(900), at(world["after"] + timedelta(days=3)), "fulfilled")
+    assert "<td>28</td>" in national.get("/statistiques/").content.decode()
+    # A refresh commits new figures: a new version, recomputed at once (28 + 1 + 10).
+    _fill(alpha, world["after"], 10, 1.0, first=500)
+    assert "<td>39</td>" in national.get("/statistiques/").content.decode()
+    # Redis down: the page is computed without the cache.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+    down = national.get("/statistiques/")
+    assert down.status_code == 200 and "<td>39</td>" in down.content.decode()
