@@ -10,6 +10,17 @@ from .models import Jurisdiction
 logger = logging.getLogger(__name__)
 
 
+def _fan_out(jurisdictions, task_name: str, which: str) -> int:
+    """Send ``task_name`` once in the schema of each jurisdiction (the message carries it)."""
+    count = 0
+    for jurisdiction in jurisdictions.only("pk", "schema_name").iterator():
+        with tenant_context(jurisdiction):
+            app.send_task(task_name)
+        count += 1
+    logger.info("periodic %s sent to %d jurisdictions (%s)", task_name, count, which)
+    return count
+
+
 @shared_task(name="platform.run_in_live_jurisdictions")
 def run_in_live_jurisdictions(task_name: str) -> int:
     """Send ``task_name`` once in the schema of every live jurisdiction.
@@ -17,23 +28,11 @@ def run_in_live_jurisdictions(task_name: str) -> int:
     Beat calls this from the public schema; each message carries the jurisdiction's schema, so the
     worker runs it there. Jurisdictions still onboarding or suspended get nothing.
     """
-    count = 0
-    for jurisdiction in Jurisdiction.objects.live().only("pk", "schema_name").iterator():
-        with tenant_context(jurisdiction):
-            app.send_task(task_name)
-        count += 1
-    logger.info("periodic %s sent to %d live jurisdictions", task_name, count)
-    return count
+    return _fan_out(Jurisdiction.objects.live(), task_name, "live")
 
 
 @shared_task(name="platform.run_in_every_jurisdiction")
 def run_in_every_jurisdiction(task_name: str) -> int:
     """Send ``task_name`` in the schema of every jurisdiction, live or not (statistics: the
     months before going live are the baseline of the product's impact)."""
-    count = 0
-    for jurisdiction in Jurisdiction.objects.tenants().only("pk", "schema_name").iterator():
-        with tenant_context(jurisdiction):
-            app.send_task(task_name)
-        count += 1
-    logger.info("periodic %s sent to %d jurisdictions", task_name, count)
-    return count
+    return _fan_out(Jurisdiction.objects.tenants(), task_name, "all")
