@@ -107,8 +107,6 @@ class StatisticsFilterForm(forms.Form):
 
 
 def months_of(filters: Filters) -> list[date]:
-    months, month = [], filters.first_month
-    while month <= filters.last_month:
-        months.append(month)
-        month = shift_months(month, 1)
-    return months
+    from .aggregation import months_between
+
+    return months_between(filters.first_month, filters.last_month)

@@ -13,7 +13,6 @@ from .geography import (
     Departement,
     departement_named,
     departement_of_postcode,
-    nearest,
     search_key,
     unknown_postcode_hint,
 )
@@ -125,11 +124,6 @@ def partners_for(location: Location, category: str = ""):
             output_field=IntegerField(),
         ),
     ).order_by("theme", "nearby", "name")
-
-
-def nearest_with(code: str, available: set[str]) -> list[Departement]:
-    """Where to look instead when a département has nothing: the closest ones that have."""
-    return nearest(code, available)
 
 
 def departements_with_services() -> set[str]:

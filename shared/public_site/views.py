@@ -10,14 +10,13 @@ from shared.accounts.constants import NationalRole
 
 from .cache import cached_page
 from .constants import PageCategory, PartnerCategory
-from .geography import DEPARTEMENTS
+from .geography import DEPARTEMENTS, nearest
 from .models import InfoPage, ServicePage
 from .search import (
     Location,
     departements_with_partners,
     departements_with_services,
     locate,
-    nearest_with,
     partners_for,
     services_for,
 )
@@ -69,7 +68,7 @@ def finder(request):
     if location.found:
         services = list(services_for(location))
         if not services:
-            elsewhere = nearest_with(location.departement.code, departements_with_services())
+            elsewhere = nearest(location.departement.code, departements_with_services())
     return render(
         request,
         "public_site/finder.html",
@@ -146,7 +145,7 @@ def _directory(request, location: Location):
     if location.found:
         partners = list(partners_for(location, category))
         if not partners:
-            elsewhere = nearest_with(location.departement.code, departements_with_partners())
+            elsewhere = nearest(location.departement.code, departements_with_partners())
     groups = {}
     for partner in partners:
         groups.setdefault(partner.get_category_display(), []).append(partner)
