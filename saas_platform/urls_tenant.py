@@ -11,6 +11,8 @@ urlpatterns = [
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("changer/<slug:slug>/", views.switch, name="switch-jurisdiction"),
     path("connexion/relais/<str:token>/", views.accept_handoff, name="accept-handoff"),
+    path("mon-espace/", include("jurisdiction_apps.portal.urls")),
+    path("", include("jurisdiction_apps.portal.team_urls")),
     path("personnes/", include("jurisdiction_apps.people.urls")),
     path("organisation/", include("jurisdiction_apps.organisation.urls")),
     path("", include("jurisdiction_apps.scheduling.urls")),

@@ -15,8 +15,14 @@ logger = logging.getLogger("tenants.access")
 
 HEALTH_PATH = "/health/"
 # Paths a signed-in user without a membership may still reach on a jurisdiction host.
-# The STOP page of SMS links is for the people followed, who have no account.
-OPEN_PREFIXES = ("/static/", "/comptes/deconnexion/", "/connexion/relais/", "/stop/")
+# The STOP page of SMS links and the portal are for the people followed, who have no account.
+OPEN_PREFIXES = (
+    "/static/",
+    "/comptes/deconnexion/",
+    "/connexion/relais/",
+    "/stop/",
+    "/mon-espace/",
+)
 
 
 class JurisdictionHostMiddleware(TenantMainMiddleware):

@@ -171,6 +171,11 @@ class Membership(models.Model):
     role = models.CharField("rôle", max_length=32, choices=Role.choices)
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Shown to the people this agent follows, on their portal, only when the agent fills them in.
+    portal_phone = models.CharField(
+        "téléphone direct montré aux personnes suivies", max_length=20, blank=True
+    )
+    portal_email = models.EmailField("courriel direct montré aux personnes suivies", blank=True)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -10,7 +10,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
-from .constants import MANAGER_ROLES, Role
+from .constants import MANAGER_ROLES, ROLE_FAMILY, Role, ServiceFamily
 
 
 class Action(models.TextChoices):
@@ -24,10 +24,17 @@ class Action(models.TextChoices):
     MANAGE_AGENTS = "manage_agents", "Gérer et inviter les agents"
     MANAGE_SMS_TEXTS = "manage_sms_texts", "Modifier les textes des SMS"
     VIEW_STATISTICS = "view_statistics", "Consulter les statistiques de la juridiction"
+    INVITE_TO_PORTAL = "invite_to_portal", "Inviter une personne à son espace personnel"
+    PORTAL_MESSAGES = "portal_messages", "Lire les messages des personnes suivies et y répondre"
+    HANDLE_CHANGE_REQUESTS = "handle_change_requests", "Traiter les demandes de changement"
 
 
 ALL_ROLES = frozenset(Role)
 STAFF_ROLES = ALL_ROLES - {Role.PROSECUTOR}
+# The follow-up team of a person: the SPIP, with the local administrator.
+FOLLOW_UP_ROLES = frozenset(
+    role for role, family in ROLE_FAMILY.items() if family == ServiceFamily.SPIP
+) | {Role.LOCAL_ADMIN}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Action.VIEW_PEOPLE: ALL_ROLES,
@@ -40,6 +47,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.MANAGE_AGENTS: MANAGER_ROLES,
     Action.MANAGE_SMS_TEXTS: MANAGER_ROLES,
     Action.VIEW_STATISTICS: MANAGER_ROLES,
+    Action.INVITE_TO_PORTAL: STAFF_ROLES - {Role.PSYCHOLOGIST},
+    Action.PORTAL_MESSAGES: FOLLOW_UP_ROLES,
+    Action.HANDLE_CHANGE_REQUESTS: STAFF_ROLES,
 }
 
 

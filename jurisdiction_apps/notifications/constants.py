@@ -11,6 +11,19 @@ class MessageKind(models.TextChoices):
     NO_SHOW = "no_show", "Absence"
 
 
+class PortalSmsKind(models.TextChoices):
+    """SMS of the probationer portal: tied to a person, not to an appointment; fixed texts."""
+
+    SIGN_IN_CODE = "sign_in_code", "Code de connexion à l'espace personnel"
+    INVITATION = "portal_invite", "Invitation à l'espace personnel"
+    NEW_MESSAGE = "portal_message", "Nouveau message sur l'espace personnel"
+
+
+ALL_KINDS = MessageKind.choices + PortalSmsKind.choices
+# Asked for by the person a moment ago: sent at once, even in quiet hours or after a STOP.
+REQUESTED_KINDS = frozenset({PortalSmsKind.SIGN_IN_CODE})
+
+
 class MessageState(models.TextChoices):
     """created → queued → sending → sent → delivered | failed, plus cancelled and not sendable.
 

@@ -13,11 +13,13 @@ from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
 
 from .constants import (
+    ALL_KINDS,
     NUMBER_FAILURES,
     AttemptOutcome,
     FailureReason,
     MessageKind,
     MessageState,
+    PortalSmsKind,
 )
 
 
@@ -43,12 +45,20 @@ class MessageQuerySet(models.QuerySet):
 
 
 class Message(models.Model):
-    """One SMS for one appointment, kind and change (the event that caused it)."""
+    """One SMS for one appointment, kind and change (the event that caused it).
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="messages")
+    Portal SMS (sign-in code, invitation, new message) have no appointment: their text is written
+    when they are created, and a sign-in code is blanked out of it once handed over.
+    """
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="messages", null=True, blank=True
+    )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="messages")
-    event = models.ForeignKey(AppointmentEvent, on_delete=models.CASCADE, related_name="messages")
-    kind = models.CharField("SMS", max_length=16, choices=MessageKind.choices)
+    event = models.ForeignKey(
+        AppointmentEvent, on_delete=models.CASCADE, related_name="messages", null=True, blank=True
+    )
+    kind = models.CharField("SMS", max_length=16, choices=ALL_KINDS)
     state = models.CharField(
         "état", max_length=16, choices=MessageState.choices, default=MessageState.CREATED
     )
@@ -91,6 +101,11 @@ class Message(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="created") | Q(due_at__isnull=False),
                 name="created_message_has_due_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PortalSmsKind.values)
+                | (Q(appointment__isnull=False) & Q(event__isnull=False)),
+                name="appointment_sms_has_appointment",
             ),
         ]
         indexes = [

@@ -15,6 +15,7 @@
 """
 
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -26,7 +27,13 @@ from django.utils import timezone
 from jurisdiction_apps.scheduling.constants import AppointmentState
 from tenants.constants import JurisdictionStatus
 
-from .constants import AttemptOutcome, FailureReason, MessageState
+from .constants import (
+    REQUESTED_KINDS,
+    AttemptOutcome,
+    FailureReason,
+    MessageState,
+    PortalSmsKind,
+)
 from .encoding import UCS2, measure
 from .models import Attempt, Message, reference_for
 from .providers import Outcome, OutgoingSms, ProviderError, SendResult, get_provider
@@ -146,6 +153,38 @@ def sweep(now=None) -> int:
     return total
 
 
+CLAIM_IDS_SQL = """
+UPDATE {table} SET state = 'queued', queued_at = %(now)s
+WHERE id IN (
+    SELECT id FROM {table}
+    WHERE id = ANY(%(ids)s) AND state = 'created' AND due_at <= %(now)s
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING id
+"""
+
+HANDED_OVER = frozenset({MessageState.SENT, MessageState.DELIVERED, MessageState.FAILED})
+
+
+def blank_out_code(text: str) -> str:
+    """A sign-in code is not kept once handed over: its digits become dots."""
+    return re.sub(r"\b\d{6}\b", "••••••", text)
+
+
+def hand_over_messages(ids: list[int]) -> int:
+    """Claim these due messages (portal SMS) and hand them over at once, after the commit."""
+    if not _is_live():
+        return 0
+    try:
+        with transaction.atomic():
+            claimed = _claim(CLAIM_IDS_SQL, now=timezone.now(), ids=list(ids))
+            _hand_over(claimed)
+    except Exception:  # the sweep will hand them over
+        logger.warning("sms: immediate hand-over failed, left to the sweep", exc_info=True)
+        return 0
+    return len(claimed)
+
+
 def hand_over_event(event_id: int) -> int:
     """Claim the due messages of one event (a summon, by day) and hand them over at once.
 
@@ -215,6 +254,13 @@ def _finish(message: Message, state: str, now, reason: str = "") -> None:
         message.cancelled_at = now
 
 
+def _unsendable(message: Message) -> str:
+    reason = unsendable_reason(message.person)
+    if reason == FailureReason.REFUSES_SMS and message.kind in REQUESTED_KINDS:
+        return ""  # a STOP is about our messages, not a code the person just asked for
+    return reason
+
+
 def _is_live() -> bool:
     return getattr(connection.tenant, "status", None) == JurisdictionStatus.LIVE
 
@@ -254,11 +300,11 @@ def _prepare(ids, now) -> tuple[list[Prepared], int]:
                 _finish(message, MessageState.CANCELLED, now)
             elif message.kind in ANNOUNCING and appointment.starts_at <= now:
                 _finish(message, MessageState.FAILED, now, FailureReason.EXPIRED)
-            elif reason := unsendable_reason(message.person):
+            elif reason := _unsendable(message):
                 _finish(message, MessageState.NOT_SENDABLE, now, reason)
             elif message.attempt_count >= message.attempt_limit:
                 _finish(message, MessageState.FAILED, now, FailureReason.EXHAUSTED)
-            elif quiet.is_quiet(now, jurisdiction.zone):
+            elif message.kind not in REQUESTED_KINDS and quiet.is_quiet(now, jurisdiction.zone):
                 # A retry or a late hand-over reaching the night: wait for the morning.
                 message.state = MessageState.CREATED
                 message.due_at = quiet.next_allowed(now, jurisdiction.zone)
@@ -271,7 +317,11 @@ def _prepare(ids, now) -> tuple[list[Prepared], int]:
         text_book = TextBook()
         attempts, prepared = [], []
         for message in ready:
-            text = render_message(message, text_book, links[message.person_id])
+            text = (
+                render_message(message, text_book, links[message.person_id])
+                if message.appointment_id
+                else message.text  # portal SMS: written when created
+            )
             cost = measure(text)
             provider = order[message.attempt_count % len(order)]
             message.attempt_count += 1
@@ -385,13 +435,15 @@ def _apply(prepared: list[Prepared], results: list[SendResult], now, tried: dict
                 else:
                     message.state = MessageState.CREATED
                     message.due_at = now + backoff(message.attempt_count)
+            if message.kind == PortalSmsKind.SIGN_IN_CODE and message.state in HANDED_OVER:
+                message.text = blank_out_code(message.text)
         _bulk_set(
             list(attempts.values()),
             ["outcome", "code", "detail", "provider_message_id", "finished_at"],
         )
         _bulk_set(
             list(messages.values()),
-            ["state", "reason", "provider_message_id", "sent_at", "failed_at", "due_at"],
+            ["state", "reason", "provider_message_id", "sent_at", "failed_at", "due_at", "text"],
         )
     return failover
 

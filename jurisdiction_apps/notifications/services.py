@@ -21,7 +21,7 @@ from jurisdiction_apps.people.normalisation import PhoneError, display_phone, pa
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
 from shared.sms_texts.models import NationalTemplate
 
-from .constants import PENDING_STATES, FailureReason, MessageKind, MessageState
+from .constants import PENDING_STATES, FailureReason, MessageKind, MessageState, PortalSmsKind
 from .defaults import DEFAULT_TEXTS
 from .models import Message, StopToken, TemplateOverride
 from .templating import SAMPLE_VALUES, render, validate_template, with_stop_line
@@ -365,12 +365,14 @@ def retry_message(message: Message, *, acting_user) -> Message:
     """Send a failed message again (same row: still one SMS per change), after a number fix."""
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update()
+            Message.objects.select_for_update(of=("self",))
             .select_related("appointment", "person")
             .get(pk=message.pk)
         )
         if message.state != MessageState.FAILED:
             raise RetryError("Seul un SMS en échec peut être renvoyé.")
+        if message.kind == PortalSmsKind.SIGN_IN_CODE:
+            raise RetryError("Un code de connexion ne se renvoie pas : la personne en demande un.")
         if message.kind in ANNOUNCING and (
             message.appointment.starts_at <= timezone.now()
             or message.appointment.state != AppointmentState.BOOKED

@@ -55,6 +55,7 @@ TENANT_APPS = [
     "jurisdiction_apps.people",
     "jurisdiction_apps.scheduling",
     "jurisdiction_apps.notifications",
+    "jurisdiction_apps.portal",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.jurisdiction",
                 "shared.public_site.context_processors.public_site",
+                "jurisdiction_apps.portal.context_processors.portal",
             ],
         },
     },
@@ -269,6 +271,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Proof files of the portal: never under MEDIA_ROOT, never served but through checked views.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

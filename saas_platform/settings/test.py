@@ -14,3 +14,8 @@ import os  # noqa: E402
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Each test run consumes its own queue, so that no other worker on the same Redis takes its tasks.
 CELERY_TASK_DEFAULT_QUEUE = f"tests-{os.getpid()}"
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / f"justice-private-{os.getpid()}"
