@@ -5,9 +5,12 @@ of the last request. It is worth nothing on another host (cookies are per host) 
 schema (checked on every request), and it ends after IDLE_TIMEOUT_SECONDS without activity.
 """
 
+import hashlib
+import hmac
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import connection
 from django.shortcuts import redirect, render
@@ -35,12 +38,18 @@ def current_person(request) -> Person | None:
         request.portal_timed_out = True
         return None
     person = Person.objects.active().filter(pk=data.get("person")).first()
-    if person is None:
-        sign_out(request)
+    if person is None or data.get("phone") != phone_tag(person):
+        sign_out(request)  # archived, or the number changed (a lost or stolen phone)
         return None
     data["last"] = _now()
     request.session[SESSION_KEY] = data
     return person
+
+
+def phone_tag(person: Person) -> str:
+    """A short keyed digest of the number signed in with (no number in the session)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), person.phone.encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
 
 
 def sign_in(request, person: Person) -> None:
@@ -49,6 +58,7 @@ def sign_in(request, person: Person) -> None:
     request.session[SESSION_KEY] = {
         "schema": connection.schema_name,
         "person": person.pk,
+        "phone": phone_tag(person),
         "last": _now(),
     }
     if not request.user.is_authenticated:

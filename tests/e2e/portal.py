@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 
-from jurisdiction_apps.portal.session import SESSION_KEY
+from jurisdiction_apps.portal.session import SESSION_KEY, phone_tag
 
 
 def open_portal_session(page, live_url, jurisdiction, person) -> str:
@@ -16,6 +16,7 @@ def open_portal_session(page, live_url, jurisdiction, person) -> str:
     session[SESSION_KEY] = {
         "schema": jurisdiction.schema_name,
         "person": person.pk,
+        "phone": phone_tag(person),
         "last": time.time(),
     }
     session.create()

@@ -4,7 +4,7 @@ import time
 
 from django.test import Client
 
-from jurisdiction_apps.portal.session import SESSION_KEY
+from jurisdiction_apps.portal.session import SESSION_KEY, phone_tag
 from tests.people.helpers import host, make_person
 
 
@@ -20,6 +20,7 @@ def person_client(jurisdiction, person, *, idle_seconds: float = 0) -> Client:
     session[SESSION_KEY] = {
         "schema": jurisdiction.schema_name,
         "person": person.pk,
+        "phone": phone_tag(person),
         "last": time.time() - idle_seconds,
     }
     session.save()

@@ -14,6 +14,7 @@ from django_tenants.utils import tenant_context
 from jurisdiction_apps.notifications import sending
 from jurisdiction_apps.notifications.constants import MessageState, PortalSmsKind
 from jurisdiction_apps.notifications.models import Message
+from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.portal.models import Invitation, SignIn, SignInCode
 from jurisdiction_apps.portal.services import access
 from jurisdiction_apps.portal.session import PENDING_KEY, SESSION_KEY
@@ -321,3 +322,14 @@ def test_pending_state_of_an_unknown_number_expires_like_a_code(alpha):
     pending = access.Pending(phone="+33611111111", requested_at=time.time() - 11 * 60)
     with tenant_context(alpha), pytest.raises(access.AccessError, match="plus de 10 minutes"):
         access.check_code(pending, "123456")
+
+
+def test_changing_the_number_or_archiving_ends_open_sessions(alpha, person, other_person):
+    client = person_client(alpha, person)
+    with tenant_context(alpha):
+        Person.objects.filter(pk=person.pk).update(phone="+33600000001")
+    assert client.get("/mon-espace/")["Location"] == SIGN_IN
+    other = person_client(alpha, other_person)
+    with tenant_context(alpha):
+        Person.objects.filter(pk=other_person.pk).update(archived_at=timezone.now())
+    assert other.get("/mon-espace/")["Location"] == SIGN_IN

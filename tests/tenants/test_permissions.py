@@ -55,6 +55,9 @@ REQUESTS = {
     Action.MANAGE_AGENTS: lambda c, w: c.get("/organisation/agents/"),
     Action.MANAGE_SMS_TEXTS: lambda c, w: c.get("/sms/textes/"),
     Action.VIEW_STATISTICS: lambda c, w: c.get("/statistiques/"),
+    Action.INVITE_TO_PORTAL: lambda c, w: c.post(f"/personnes/{w['person'].pk}/inviter/"),
+    Action.PORTAL_MESSAGES: lambda c, w: c.get(f"/messages/{w['person'].pk}/"),
+    Action.HANDLE_CHANGE_REQUESTS: lambda c, w: c.get("/demandes/"),
 }
 
 
@@ -75,13 +78,25 @@ def test_role_against_action(alpha, world, role, action):
         assert response.status_code == 403, (role, action, response.status_code)
 
 
-OPEN_VIEWS = {"home", "dashboard", "switch-jurisdiction", "accept-handoff", "api-schema", "stop"}
+OPEN_VIEWS = {
+    "home",
+    "dashboard",
+    "switch-jurisdiction",
+    "accept-handoff",
+    "api-schema",
+    "stop",
+    "agent_contact",  # every member edits their own contact shown on the portal
+}
+# The portal's pages are for the people followed (tests/portal): signed in as a person, or open.
+PORTAL_OPEN_VIEWS = {"sign_in", "enter_code", "new_code", "sign_out", "invitation", "calendar_feed"}
 
 
 def _views(resolver: URLResolver):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.app_name in ("account", "mfa") or "allauth" in str(pattern.urlconf_name):
+            if pattern.app_name in ("account", "mfa", "portal") or "allauth" in str(
+                pattern.urlconf_name
+            ):
                 continue
             yield from _views(pattern)
         elif (
@@ -100,3 +115,17 @@ def test_every_back_office_view_declares_its_action():
         if not hasattr(p.callback, "required_action")
     ]
     assert missing == []
+
+
+def test_every_portal_view_needs_a_signed_in_person_unless_open_by_design():
+    (portal,) = [
+        p
+        for p in get_resolver("saas_platform.urls_tenant").url_patterns
+        if isinstance(p, URLResolver) and p.app_name == "portal"
+    ]
+    unguarded = {
+        p.name
+        for p in portal.url_patterns
+        if not getattr(p.callback, "portal_person_required", False)
+    }
+    assert unguarded == PORTAL_OPEN_VIEWS
