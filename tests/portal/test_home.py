@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from jurisdiction_apps.organisation.models import AppointmentType, Place
 from jurisdiction_apps.portal.models import CalendarFeed
-from jurisdiction_apps.portal.services import calendar as service
+from jurisdiction_apps.portal.services import agenda as service
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
 from jurisdiction_apps.scheduling.models import Appointment
 from jurisdiction_apps.scheduling.services import BookingRequest, book, change_state, reschedule

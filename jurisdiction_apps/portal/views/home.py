@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jurisdiction_apps.people.normalisation import PhoneError, display_phone, parse_phone
 
-from ..services import calendar as service
+from ..services import agenda as service
 from ..session import person_required, portal_is_open
 
 
