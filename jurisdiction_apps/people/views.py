@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from jurisdiction_apps.core.pagination import paginate_ids, query_string_without_page
 from jurisdiction_apps.notifications import queries as sms_queries
+from jurisdiction_apps.portal.services.messages import team_read_entries
 from tenants.permissions import Action, action_required
 
 from . import history, services
@@ -16,6 +17,7 @@ from .models import Person
 
 PAGE_SIZE = 50
 VIEWS_PAGE_SIZE = 100
+PORTAL_READS_SHOWN = 100
 
 
 RECENT_PAST_SHOWN = 20
@@ -160,5 +162,12 @@ def person_audit(request, pk: int):
     return render(
         request,
         "people/person_audit.html",
-        {"person": person, "views_page": views_page, **trail},
+        {
+            "person": person,
+            "views_page": views_page,
+            "portal_reads": team_read_entries(person, PORTAL_READS_SHOWN),
+            "portal_reads_count": person.portal_reads.count(),
+            "portal_reads_shown": PORTAL_READS_SHOWN,
+            **trail,
+        },
     )
