@@ -215,6 +215,10 @@ def run(env: dict) -> int:
     lines.append(f"  editor of the information site (national team): {base}/admin/public_site/")
     lines.append(f"  national statistics (national team): {base}/statistiques/")
     lines += [f"  {spec.name}: http://{spec.slug}.localhost:{port}/" for spec in DEMO_JURISDICTIONS]
+    lines.append(
+        f"  portal of a person followed: http://nanterre.localhost:{port}/mon-espace/"
+        " (number 06 10 00 00 00; the code shows on the SMS gateway)"
+    )
     lines.append(f"Local SMS gateway (every SMS sent): http://localhost:{sms_gateway_port}/")
     lines.append(DEMO_LOGINS.format(password=DEMO_PASSWORD))
     lines.append("Ctrl-C stops everything.\n")

@@ -1,7 +1,16 @@
 """Counters shown in menus: the person's unread messages on the portal; on the back-office,
-the threads waiting for the team and the open change requests."""
+the people waiting for an answer and the open change requests (one query for both)."""
+
+from django.db import connection
 
 from tenants.permissions import Action, can
+
+BADGES_SQL = """
+SELECT
+    (SELECT count(DISTINCT person_id) FROM {messages}
+     WHERE author = 'person' AND read_by_team_at IS NULL),
+    (SELECT count(*) FROM {requests} WHERE state = 'open')
+"""
 
 
 def portal(request) -> dict:
@@ -16,13 +25,22 @@ def portal(request) -> dict:
     membership = getattr(request, "membership", None)
     if membership is None:
         return {}
-    counts = {}
+    messages = can(membership, Action.PORTAL_MESSAGES)
+    requests = can(membership, Action.HANDLE_CHANGE_REQUESTS)
+    if not (messages or requests):
+        return {}
     from .models import ChangeRequest, PortalMessage
 
-    if can(membership, Action.PORTAL_MESSAGES):
-        counts["team_unread_threads"] = (
-            PortalMessage.objects.unread_by_team().values("person").distinct().count()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            BADGES_SQL.format(
+                messages=PortalMessage._meta.db_table, requests=ChangeRequest._meta.db_table
+            )
         )
-    if can(membership, Action.HANDLE_CHANGE_REQUESTS):
-        counts["team_open_requests"] = ChangeRequest.objects.open().count()
+        threads, open_requests = cursor.fetchone()
+    counts = {}
+    if messages:
+        counts["team_unread_threads"] = threads
+    if requests:
+        counts["team_open_requests"] = open_requests
     return counts
