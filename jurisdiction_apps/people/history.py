@@ -5,7 +5,8 @@ Sources:
 - ``PersonAudit`` and ``AppointmentAudit`` (pghistory snapshots written by database triggers),
   whose context carries the id of the signed-in user; the changes are computed here by comparing
   each snapshot with the previous one of the same object;
-- ``PersonView``: who opened the person's page.
+- ``PersonView``: who opened the person's page;
+- ``portal.ChangeRequest``: the person's change requests from the portal, and their outcome.
 
 Every function runs a fixed number of queries, whatever the length of the history.
 """
@@ -26,6 +27,13 @@ SYSTEM_ACTOR = "Traitement automatique"
 STOP_LINK_ACTOR = "La personne (lien STOP d'un SMS)"
 PERSON_CHANGED = "Fiche modifiée"
 UNKNOWN_ACTOR = "Agent inconnu"
+PORTAL_ACTOR = "La personne (son espace personnel)"
+REQUEST_TITLE = "Demande de changement : {kind}"
+REQUEST_OUTCOMES = {
+    "excused": "Demande de changement traitée : excusée",
+    "rescheduled": "Demande de changement traitée : déplacée",
+    "refused": "Demande de changement traitée : refusée",
+}
 
 # Snapshot fields shown in the audit trail, in display order (derived and technical ones left out).
 PERSON_AUDITED_FIELDS = (*PERSON_FIELDS, "archived_at")
@@ -312,17 +320,110 @@ def appointment_event_entries(person: Person, limit: int | None = None):
     return entries
 
 
+def _lowered(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+def change_request_entries(person: Person, limit: int | None = None):
+    """The person's change requests and their outcome, with the agent who handled them
+    (1 query); with ``limit``, only the most recent requests are read."""
+    requests = (
+        apps.get_model("portal", "ChangeRequest")
+        .objects.filter(person_id=person.pk)
+        .select_related(
+            "appointment__appointment_type", "appointment__place", "handled_by", "new_appointment"
+        )
+        .order_by("-created_at", "-pk")
+    )
+    if limit is not None:
+        requests = requests[:limit]
+    entries = []
+    for change_request in requests:
+        appointment = change_request.appointment
+        about = f"{appointment.appointment_type.label} du {_local(appointment.starts_at)}"
+        about += f" — {appointment.place.name}"
+        entries.append(
+            HistoryEntry(
+                at=change_request.created_at,
+                title=REQUEST_TITLE.format(kind=_lowered(change_request.get_kind_display())),
+                actor=PORTAL_ACTOR,
+                category="request",
+                details=f"{about} — raison : {change_request.reason}",
+                sort_key=(change_request.created_at, 2, change_request.pk),
+            )
+        )
+        outcome = REQUEST_OUTCOMES.get(change_request.state)
+        if outcome and change_request.handled_at:
+            details = about
+            if change_request.new_appointment_id:
+                new = change_request.new_appointment
+                details += f" — nouveau rendez-vous du {_local(new.starts_at)}"
+            if change_request.answer:
+                details += f" — réponse : {change_request.answer}"
+            entries.append(
+                HistoryEntry(
+                    at=change_request.handled_at,
+                    title=outcome,
+                    actor=user_label(change_request.handled_by),
+                    category="request",
+                    details=details,
+                    sort_key=(change_request.handled_at, 3, change_request.pk),
+                )
+            )
+    return entries
+
+
+def _counts(person: Person) -> tuple[int, int]:
+    """How many appointment events and change-request entries (asked + handled) the person
+    has, in one query."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    def counted(queryset, **filters):
+        rows = (
+            queryset.filter(person_id=OuterRef("pk"), **filters)
+            .order_by()
+            .values("person_id")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    events = apps.get_model("scheduling", "AppointmentEvent").objects
+    requests = apps.get_model("portal", "ChangeRequest").objects
+    row = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            event_total=counted(events),
+            asked_total=counted(requests),
+            handled_total=counted(requests, handled_at__isnull=False),
+        )
+        .values("event_total", "asked_total", "handled_total")
+        .get()
+    )
+    return row["event_total"], row["asked_total"] + row["handled_total"]
+
+
 def timeline(person: Person, *, region: str, limit: int | None = None) -> tuple[list, int]:
     """The person page's history, most recent first, and how many entries it has in all.
 
     With ``limit``, only that many entries are built (a long follow-up reads its recent part:
-    4 queries whatever its length)."""
-    entries = appointment_event_entries(person, limit) + person_audit_entries(person, region=region)
-    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
+    4 queries whatever its length, 5 when the person made change requests)."""
     if limit is None:
+        entries = (
+            appointment_event_entries(person)
+            + person_audit_entries(person, region=region)
+            + change_request_entries(person)
+        )
+        entries.sort(key=lambda entry: entry.sort_key, reverse=True)
         return entries, len(entries)
+    event_count, request_count = _counts(person)
+    entries = appointment_event_entries(person, limit) + person_audit_entries(person, region=region)
+    if request_count:
+        entries += change_request_entries(person, limit)
+    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
     person_entries = sum(1 for entry in entries if entry.category == "person")
-    total = person.appointment_events.count() + person_entries
+    total = event_count + person_entries + request_count
     return entries[:limit], total
 
 
