@@ -223,7 +223,7 @@ def test_another_persons_appointment_is_not_found(
     theirs = make_appointment(other_person)
     page = person_browser.get(change_url(theirs))
     assert page.status_code == 404
-    assert "Ce rendez-vous n'existe pas dans votre espace." in page_text(page)
+    assert "elle n'est pas dans votre espace" in page_text(page)
     response = person_browser.post(
         change_url(theirs),
         {
@@ -269,7 +269,7 @@ def test_an_appointment_of_another_jurisdiction_is_not_found(
         change_url(beta_appointment), {"kind": ChangeRequestKind.OTHER_TIME, "reason": REASON}
     )
     assert response.status_code == 404
-    assert "Ce rendez-vous n'existe pas dans votre espace." in page_text(response)
+    assert "elle n'est pas dans votre espace" in page_text(response)
 
     # And the other way round: the beta person on their own portal, with the alpha id.
     with tenant_context(beta):

@@ -61,7 +61,8 @@ def _own_appointment(person, pk):
 def create(request, pk):
     appointment = _own_appointment(request.person, pk)
     if appointment is None:
-        return render(request, "portal/change_request.html", {"not_found": True}, status=404)
+        # The same page for a missing id and another person's appointment.
+        return render(request, "portal/404.html", status=404)
     context = {"appointment": appointment}
     refusal = refusal_reason(appointment)
     open_request = None if refusal else appointment.change_requests.open().first()
