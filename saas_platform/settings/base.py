@@ -273,6 +273,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 # Proof files of the portal: never under MEDIA_ROOT, never served but through checked views.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# Proxies in front of the app: the portal's per-address limit then reads X-Forwarded-For.
+PORTAL_TRUSTED_PROXIES = int(env_str("PORTAL_TRUSTED_PROXIES", "0"))
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
