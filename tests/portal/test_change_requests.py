@@ -27,7 +27,7 @@ from jurisdiction_apps.portal.services.requests import (
 )
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
 from jurisdiction_apps.scheduling.models import Appointment, Slot
-from jurisdiction_apps.scheduling.services import BookingRequest, book, change_state
+from jurisdiction_apps.scheduling.services import BookingRequest, book, change_state, reschedule
 from tenants.constants import Role
 from tests.people.helpers import agent_client, page_text
 
@@ -64,7 +64,7 @@ def private_root(settings, tmp_path):
 @pytest.fixture
 def slot_type(alpha):
     with tenant_context(alpha):
-        return AppointmentType.objects.get(code="sortie-audience-spip")
+        return AppointmentType.objects.get(code="premiere-convocation-spip")
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def test_a_person_asks_for_a_change_with_or_without_proof(
     form = person_browser.get(change_url(appointment))
     text = page_text(form)
     assert form.status_code == 200
-    assert "Premier rendez-vous au SPIP (après l'audience)" in text and "Antenne centre" in text
+    assert "Premier rendez-vous avec votre conseiller" in text and "Antenne centre" in text
     assert "PDF, JPEG ou PNG, 10 Mo au plus" in text
     assert 'enctype="multipart/form-data"' in text
 
@@ -478,7 +478,7 @@ def test_the_detail_shows_the_person_the_appointment_the_reason_and_the_proof(
     response = cpip.get(reverse("portal_team:request", args=[change_request.pk]))
     assert response.status_code == 200
     text = page_text(response)
-    assert "DURAND Paul" in text and REASON in text and "Sortie d'audience SPIP" in text
+    assert "DURAND Paul" in text and REASON in text and "1ère convocation de suivi SPIP" in text
     assert reverse("portal_team:file", args=[change_request.attachment.token]) in text
     assert f'value="{other_slot.pk}"' in text  # a bookable slot of the same type
     assert f'value="{appointment.slot_id}"' not in text  # not the appointment's own
@@ -531,7 +531,7 @@ def test_rescheduling_books_the_chosen_slot_and_sends_the_reschedule_sms(
 
 def test_rescheduling_on_a_slot_of_another_type_changes_nothing(cpip, alpha, agenda, open_request):
     with tenant_context(alpha):
-        other_type = AppointmentType.objects.exclude(code="sortie-audience-spip").first()
+        other_type = AppointmentType.objects.exclude(code="premiere-convocation-spip").first()
         wrong = Slot.objects.create(
             agenda=agenda,
             appointment_type=other_type,
@@ -594,6 +594,7 @@ def test_handling_twice_is_refused_and_changes_nothing(
         before = ChangeRequest.objects.values().get()
         appointments = list(Appointment.objects.values("pk", "state"))
         sms = Message.objects.count()
+        thread = PortalMessage.objects.count()  # the excuse was told in the thread
 
     other = agent_client(alpha, Role.CPIP, last_name="Collègue")
     response = other.post(detail, {"action": second, "slot": slot.pk, "answer": "Trop tard"})
@@ -603,7 +604,7 @@ def test_handling_twice_is_refused_and_changes_nothing(
         assert ChangeRequest.objects.values().get() == before
         assert list(Appointment.objects.values("pk", "state")) == appointments
         assert Message.objects.count() == sms
-        assert not PortalMessage.objects.exists()
+        assert PortalMessage.objects.count() == thread == 1
         assert Slot.objects.get(pk=slot.pk).booked_count == 0
 
 
@@ -612,7 +613,10 @@ def test_an_appointment_changed_meanwhile_cannot_be_excused_or_moved(
 ):
     slot = make_slot(hours_from_now=24 * 9)
     with tenant_context(alpha):
-        change_state(open_request.appointment_id, EventKind.CANCELLED, acting_user=cpip.user)
+        # A change that does not answer the request (recorded outside the request's screens).
+        Appointment.objects.filter(pk=open_request.appointment_id).update(
+            state=AppointmentState.NO_SHOW
+        )
         for handle in (
             lambda: excuse_request(open_request.pk, acting_user=cpip.user),
             lambda: reschedule_request(open_request.pk, slot.pk, acting_user=cpip.user),
@@ -625,6 +629,56 @@ def test_an_appointment_changed_meanwhile_cannot_be_excused_or_moved(
     page = page_text(cpip.get(reverse("portal_team:request", args=[open_request.pk])))
     assert "Le rendez-vous a changé depuis la demande" in page
     assert "Excuser l'absence" not in page and "Refuser la demande" in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "state"),
+    [(EventKind.CANCELLED, ChangeRequestState.EXCUSED), (EventKind.EXCUSED, "excused")],
+)
+def test_a_change_made_from_the_appointment_screens_closes_the_request(
+    cpip, alpha, open_request, kind, state
+):
+    with tenant_context(alpha):
+        change_state(open_request.appointment_id, kind, acting_user=cpip.user)
+        closed = ChangeRequest.objects.get()
+        assert closed.state == state and closed.handled_by_id == cpip.user.pk
+        assert closed.handled_at is not None
+    worklist = page_text(cpip.get(reverse("portal_team:requests")))
+    assert "DURAND" not in worklist
+
+
+def test_a_reschedule_from_the_appointment_screen_closes_the_request(
+    cpip, alpha, open_request, make_slot
+):
+    slot = make_slot(hours_from_now=24 * 9)
+    with tenant_context(alpha):
+        old = Appointment.objects.get(pk=open_request.appointment_id)
+        new = reschedule(
+            old.pk,
+            BookingRequest(
+                person=old.person,
+                appointment_type=old.appointment_type,
+                place=slot.agenda.place,
+                agenda=slot.agenda,
+                slot_id=slot.pk,
+            ),
+            acting_user=cpip.user,
+        )
+        closed = ChangeRequest.objects.get()
+        assert closed.state == ChangeRequestState.RESCHEDULED
+        assert closed.new_appointment_id == new.pk
+
+
+def test_an_agent_whose_role_does_not_book_the_type_cannot_move_it(alpha, open_request, make_slot):
+    slot = make_slot(hours_from_now=24 * 9)
+    bex = agent_client(alpha, Role.BEX, last_name="Greffe")
+    detail = reverse("portal_team:request", args=[open_request.pk])
+    response = bex.post(detail, {"action": "reschedule", "slot": slot.pk})
+    assert response.status_code == 400
+    assert "Votre rôle ne permet pas de convoquer à ce type" in page_text(response)
+    with tenant_context(alpha):
+        assert ChangeRequest.objects.get().state == ChangeRequestState.OPEN
+        assert Appointment.objects.count() == 1
 
 
 # --- the history --------------------------------------------------------------------------------
@@ -687,3 +741,14 @@ def test_the_person_page_runs_the_same_queries_for_one_request_or_many(
         with tenant_context(alpha):
             create_change_request(person, appointment.pk, kind="other_time", reason=REASON)
     assert queries() == one
+
+
+def test_an_excused_person_is_told_in_the_thread_and_by_sms(cpip, alpha, person, open_request):
+    detail = reverse("portal_team:request", args=[open_request.pk])
+    assert cpip.post(detail, {"action": "excuse"}).status_code == 302
+    with tenant_context(alpha):
+        (told,) = PortalMessage.objects.filter(person=person)
+        assert told.author == Author.TEAM and "vous n'avez pas à venir" in told.body
+        assert told.change_request_id == open_request.pk
+        (sms,) = Message.objects.filter(kind=PortalSmsKind.NEW_MESSAGE)
+        assert "excusée" not in sms.text and "/mon-espace/demandes/" in sms.text

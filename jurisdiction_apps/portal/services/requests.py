@@ -57,6 +57,11 @@ REQUEST_NOT_FOUND = "Cette demande n'existe pas."
 ANSWER_REQUIRED = "Écrivez la réponse à la personne : elle est obligatoire pour refuser."
 ANSWER_TOO_LONG = f"La réponse est trop longue : {MAX_ANSWER_LENGTH} caractères au plus."
 SLOT_REQUIRED = "Choisissez un créneau."
+NOT_YOUR_TYPE = (
+    "Votre rôle ne permet pas de convoquer à ce type de rendez-vous : "
+    "demandez à un collègue qui le peut, ou excusez ou refusez la demande."
+)
+EXCUSED_ANSWER = "Votre absence est excusée : vous n'avez pas à venir à ce rendez-vous."
 WRONG_SLOT = "Ce créneau n'existe pas pour ce type de rendez-vous : choisissez-en un autre."
 
 
@@ -160,6 +165,16 @@ def _remove_files(names) -> None:
 
 
 # --- the agents' side ----------------------------------------------------------------------------
+def _may_book(user, appointment_type) -> bool:
+    """The same rule as the booking screen: the agent's role is among the type's booking roles."""
+    from django.db import connection
+
+    from tenants.models import Membership
+
+    membership = Membership.objects.for_host(user, connection.tenant).first()
+    return membership is not None and membership.role in appointment_type.booking_roles
+
+
 def _lock_open(request_id) -> ChangeRequest:
     change_request = ChangeRequest.objects.select_for_update().filter(pk=request_id).first()
     if change_request is None:
@@ -209,9 +224,11 @@ def excuse_request(request_id, *, answer: str = "", acting_user) -> ChangeReques
             )
         except TransitionError as error:
             raise RequestError(str(error)) from error
-        return _close(
-            change_request, ChangeRequestState.EXCUSED, answer=answer, acting_user=acting_user
-        )
+        _close(change_request, ChangeRequestState.EXCUSED, answer=answer, acting_user=acting_user)
+        # The person must know they need not come: the answer (or a plain one) in the thread,
+        # and an SMS that there is an answer.
+        _answer_in_thread(change_request, answer or EXCUSED_ANSWER, acting_user=acting_user)
+        return change_request
 
 
 @audited
@@ -230,6 +247,8 @@ def reschedule_request(request_id, slot_id, *, answer: str = "", acting_user) ->
         )
         if slot is None:
             raise RequestError(WRONG_SLOT, field="slot")
+        if not _may_book(acting_user, appointment.appointment_type):
+            raise RequestError(NOT_YOUR_TYPE, field="slot")
         booking = BookingRequest(
             person=appointment.person,
             appointment_type=appointment.appointment_type,
@@ -244,13 +263,16 @@ def reschedule_request(request_id, slot_id, *, answer: str = "", acting_user) ->
             new = reschedule(appointment.pk, booking, acting_user=acting_user)
         except (BookingError, TransitionError) as error:
             raise RequestError(str(error), field="slot") from error
-        return _close(
+        _close(
             change_request,
             ChangeRequestState.RESCHEDULED,
             answer=answer,
             acting_user=acting_user,
             new=new,
         )
+        if answer:  # the reschedule SMS already tells the new time: no second SMS
+            _answer_in_thread(change_request, answer, acting_user=acting_user, sms=False)
+        return change_request
 
 
 @audited
@@ -261,16 +283,49 @@ def refuse_request(request_id, *, answer: str, acting_user) -> ChangeRequest:
     with transaction.atomic():
         change_request = _lock_open(request_id)
         _close(change_request, ChangeRequestState.REFUSED, answer=answer, acting_user=acting_user)
-        PortalMessage.objects.create(
-            person_id=change_request.person_id,
-            author=Author.TEAM,
-            agent=acting_user,
-            body=answer,
-            change_request=change_request,
-        )
+        _answer_in_thread(change_request, answer, acting_user=acting_user)
+        return change_request
+
+
+def _answer_in_thread(change_request: ChangeRequest, body: str, *, acting_user, sms=True):
+    PortalMessage.objects.create(
+        person_id=change_request.person_id,
+        author=Author.TEAM,
+        agent=acting_user,
+        body=body,
+        change_request=change_request,
+    )
+    if sms:
         queue_portal_sms(
             change_request.person,
             PortalSmsKind.NEW_MESSAGE,
             NEW_MESSAGE_SMS.format(link=portal_link(REQUESTS_PATH)),
         )
-        return change_request
+
+
+# Changes made from the appointment screens close the open request of the appointment too.
+CLOSING_EVENTS = {
+    EventKind.RESCHEDULED: ChangeRequestState.RESCHEDULED,
+    EventKind.EXCUSED: ChangeRequestState.EXCUSED,
+    EventKind.CANCELLED: ChangeRequestState.EXCUSED,
+}
+CANCELLED_ANSWER = "Ce rendez-vous est annulé : vous n'avez pas à venir."
+
+
+def close_requests_for_event(event) -> int:
+    """Receiver of ``appointment_event_recorded`` (same transaction as the change)."""
+    state = CLOSING_EVENTS.get(event.kind)
+    if state is None:
+        return 0
+    new_id = (event.details or {}).get("new_appointment") if state == "rescheduled" else None
+    return (
+        ChangeRequest.objects.open()
+        .filter(appointment_id=event.appointment_id)
+        .update(
+            state=state,
+            handled_by=event.actor_id,
+            handled_at=timezone.now(),
+            new_appointment_id=new_id,
+            answer=CANCELLED_ANSWER if event.kind == EventKind.CANCELLED else "",
+        )
+    )
