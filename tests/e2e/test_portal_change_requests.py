@@ -39,7 +39,7 @@ def world(committed_db):
         jurisdiction=alpha, role=Role.CPIP, user__first_name="Hugo", user__last_name="Conseiller"
     ).user
     with tenant_context(alpha):
-        kind = AppointmentType.objects.get(code="sortie-audience-spip")
+        kind = AppointmentType.objects.get(code="premiere-convocation-spip")
         place = Place.objects.create(name="Antenne de Nanterre", city="NANTERRE")
         place.appointment_types.add(kind)
         agenda = Agenda.objects.create(place=place, name="Équipe 1")

@@ -26,3 +26,12 @@ def person_client(jurisdiction, person, *, idle_seconds: float = 0) -> Client:
     session.save()
     client.person = person
     return client
+
+
+def clear_rate_limits() -> None:
+    """Rate-limit windows of sign-in codes live in Redis for up to a day: tests start without."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(None, write=True)
+    for key in client.scan_iter(match="*portal:rate:*"):
+        client.delete(key)

@@ -5,7 +5,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +21,7 @@ from tenants.constants import Role
 from tests.notifications.conftest import _gateway_server, gateway  # noqa: F401
 from tests.people.helpers import agent_client, host, make_person, page_text
 
-from .helpers import make_mobile_person, person_client
+from .helpers import clear_rate_limits, make_mobile_person, person_client
 
 SIGN_IN = "/mon-espace/connexion/"
 CODE = "/mon-espace/connexion/code/"
@@ -30,10 +29,7 @@ CODE = "/mon-espace/connexion/code/"
 
 @pytest.fixture(autouse=True)
 def _no_rate_limits_left_over():
-    """Rate-limit windows live in Redis for up to a day: start each test without them."""
-    client = cache._cache.get_client(None, write=True)
-    for key in client.scan_iter(match="*portal:rate:*"):
-        client.delete(key)
+    clear_rate_limits()
     yield
 
 
