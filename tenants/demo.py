@@ -123,6 +123,7 @@ def seed_demo(stdout=None) -> None:
 def _seed_backoffice(by_slug) -> None:
     from django_tenants.utils import tenant_context
 
+    from jurisdiction_apps.portal.demo import seed_portal
     from jurisdiction_apps.scheduling.demo import seed_backoffice
 
     from .constants import APPOINTMENT_HOLDER_ROLES
@@ -136,6 +137,7 @@ def _seed_backoffice(by_slug) -> None:
         booker = next((m.user for m in memberships), None)
         with tenant_context(jurisdiction):
             seed_backoffice(jurisdiction, holders=holders, booker=booker)
+            seed_portal(jurisdiction)
 
 
 # Demo jurisdictions with a year of invented history, live for the last six months: the

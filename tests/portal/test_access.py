@@ -329,3 +329,14 @@ def test_changing_the_number_or_archiving_ends_open_sessions(alpha, person, othe
     with tenant_context(alpha):
         Person.objects.filter(pk=other_person.pk).update(archived_at=timezone.now())
     assert other.get("/mon-espace/")["Location"] == SIGN_IN
+
+
+def test_when_redis_is_down_codes_are_still_sent(alpha, person, monkeypatch, caplog):
+    def down(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(access.cache, "add", down)
+    response = ask_code(browser(alpha), "0612345678")
+    assert response.status_code == 302 and response["Location"] == CODE
+    assert len(code_sms(alpha, person)) == 1
+    assert "rate limit store unavailable" in caplog.text

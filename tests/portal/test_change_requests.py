@@ -673,6 +673,9 @@ def test_an_agent_whose_role_does_not_book_the_type_cannot_move_it(alpha, open_r
     slot = make_slot(hours_from_now=24 * 9)
     bex = agent_client(alpha, Role.BEX, last_name="Greffe")
     detail = reverse("portal_team:request", args=[open_request.pk])
+    page = page_text(bex.get(detail))
+    assert "Votre rôle ne permet pas de convoquer" in page
+    assert "Déplacer le rendez-vous</button>" not in page and "Excuser l'absence" in page
     response = bex.post(detail, {"action": "reschedule", "slot": slot.pk})
     assert response.status_code == 400
     assert "Votre rôle ne permet pas de convoquer à ce type" in page_text(response)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Slot
-from tenants.permissions import Action, action_required
+from tenants.permissions import Action, action_required, role_can
 
 from ..constants import ChangeRequestState
 from ..models import ChangeRequest
@@ -152,9 +152,15 @@ def detail(request, pk):
     appointment_booked = (
         appointment.state == AppointmentState.BOOKED and not appointment.was_rescheduled
     )
+    may_book = role_can(
+        getattr(request.membership, "role", None), Action.BOOK
+    ) and request.membership.role in (appointment.appointment_type.booking_roles or [])
     slots = (
         offered_slots(appointment)
-        if is_open and appointment_booked and appointment.appointment_type.books_on_slots
+        if is_open
+        and may_book
+        and appointment_booked
+        and appointment.appointment_type.books_on_slots
         else []
     )
     return render(
@@ -165,6 +171,7 @@ def detail(request, pk):
             "appointment": appointment,
             "is_open": is_open,
             "appointment_booked": appointment_booked,
+            "may_book": may_book,
             "slot_groups": _slot_groups(slots),
             "slot_weeks": SLOT_WEEKS_OFFERED,
             "error": error,

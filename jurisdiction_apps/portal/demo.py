@@ -1,0 +1,54 @@
+"""Demo of the portal (invented data): a short thread, an open change request, and the referent's
+direct e-mail shown to the people followed. Idempotent."""
+
+from contextlib import suppress
+
+from django.utils import timezone
+
+from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.scheduling.constants import AppointmentState
+
+from .constants import ChangeRequestKind
+from .models import ChangeRequest, PortalMessage
+from .services.messages import post_person_message, post_team_message
+from .services.requests import RequestError, create_change_request
+
+# The first demo person of each jurisdiction (jurisdiction_apps/scheduling/demo.py: _mobile).
+DEMO_PHONE = {"FR": "+33610000000", "RE": "+262692100000"}
+
+
+def seed_portal(jurisdiction) -> None:
+    person = (
+        Person.objects.filter(phone=DEMO_PHONE.get(jurisdiction.phone_region, ""))
+        .select_related("referent")
+        .first()
+    )
+    if person is None or PortalMessage.objects.filter(person=person).exists():
+        return
+    agent = person.referent
+    if agent is not None:
+        from tenants.models import Membership
+
+        Membership.objects.for_host(agent, jurisdiction).update(portal_email=agent.email)
+        post_person_message(
+            person,
+            body="Bonjour, je dois apporter mon contrat de travail au prochain rendez-vous ?",
+        )
+        post_team_message(
+            person,
+            body="Bonjour, oui : apportez le contrat et votre dernière fiche de paie. À bientôt.",
+            acting_user=agent,
+        )
+    upcoming = (
+        person.appointments.filter(state=AppointmentState.BOOKED, starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    if upcoming is not None and not ChangeRequest.objects.filter(person=person).exists():
+        with suppress(RequestError):  # e.g. the demo appointment is no longer changeable
+            create_change_request(
+                person,
+                upcoming.pk,
+                kind=ChangeRequestKind.OTHER_TIME,
+                reason="Je commence une formation ce jour-là, le matin.",
+            )
