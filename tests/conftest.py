@@ -132,6 +132,7 @@ def _truncate_test_data() -> None:
             "public.national_stats_messagemonth",
             "public.national_stats_followedday",
             "public.national_stats_refresh",
+            "public.national_stats_portalmonth",
         ]
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     # Jurisdictions a test created on top of the fixed ones: drop them and their schemas.

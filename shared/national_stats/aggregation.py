@@ -27,6 +27,7 @@ from .models import (
     FollowedDay,
     MessageDay,
     MessageMonth,
+    PortalMonth,
     Refresh,
 )
 
@@ -206,6 +207,55 @@ def _message_rows(cursor, model, field, grain, params, jurisdiction_id) -> list:
     ]
 
 
+PORTAL_SQL = """
+WITH sign_ins AS (
+    SELECT date_trunc('month', at AT TIME ZONE %(tz)s)::date AS month,
+           count(*) AS sign_ins, count(DISTINCT person_id) AS people
+    FROM portal_signin WHERE at >= %(start)s AND at < %(end)s GROUP BY 1
+), messages AS (
+    SELECT date_trunc('month', created_at AT TIME ZONE %(tz)s)::date AS month,
+           count(*) FILTER (WHERE author = 'person') AS from_people,
+           count(*) FILTER (WHERE author = 'team') AS from_team,
+           count(DISTINCT person_id) FILTER (WHERE author = 'person') AS people
+    FROM portal_portalmessage WHERE created_at >= %(start)s AND created_at < %(end)s GROUP BY 1
+), requests AS (
+    SELECT date_trunc('month', created_at AT TIME ZONE %(tz)s)::date AS month,
+           count(*) AS asked,
+           count(*) FILTER (WHERE state = 'excused') AS excused,
+           count(*) FILTER (WHERE state = 'rescheduled') AS rescheduled,
+           count(*) FILTER (WHERE state = 'refused') AS refused,
+           count(DISTINCT person_id) AS people
+    FROM portal_changerequest WHERE created_at >= %(start)s AND created_at < %(end)s GROUP BY 1
+)
+SELECT month,
+       coalesce(s.sign_ins, 0), coalesce(s.people, 0),
+       coalesce(m.from_people, 0), coalesce(m.from_team, 0), coalesce(m.people, 0),
+       coalesce(r.asked, 0), coalesce(r.excused, 0), coalesce(r.rescheduled, 0),
+       coalesce(r.refused, 0), coalesce(r.people, 0)
+FROM sign_ins s FULL JOIN messages m USING (month) FULL JOIN requests r USING (month)
+"""
+
+
+def _portal_rows(cursor, params, jurisdiction_id) -> list:
+    return [
+        PortalMonth(
+            jurisdiction_id=jurisdiction_id,
+            month=row[0],
+            sign_ins=row[1],
+            people_signed_in=row[2],
+            person_messages=row[3],
+            team_messages=row[4],
+            people_writing=row[5],
+            change_requests=row[6],
+            requests_excused=row[7],
+            requests_rescheduled=row[8],
+            requests_refused=row[9],
+            people_requesting=row[10],
+        )
+        for row in _fetch(cursor, PORTAL_SQL, params)
+    ]
+
+
 def refresh(jurisdiction, first_day: date, last_day: date) -> RefreshReport:
     """Recompute ``jurisdiction``'s day rows of [first_day, last_day] and the month rows of the
     months they touch. Runs in the jurisdiction's schema; writes in the public schema."""
@@ -227,6 +277,7 @@ def refresh(jurisdiction, first_day: date, last_day: date) -> RefreshReport:
         month_rows = _appointment_rows(cursor, AppointmentMonth, "month", "month", month_params, j)
         message_days = _message_rows(cursor, MessageDay, "day", "day", day_params, j)
         message_months = _message_rows(cursor, MessageMonth, "month", "month", month_params, j)
+        portal_months = _portal_rows(cursor, month_params, j)
         followed = [
             FollowedDay(jurisdiction_id=j, day=day, people_followed=count)
             for day, count in _fetch(
@@ -242,6 +293,7 @@ def refresh(jurisdiction, first_day: date, last_day: date) -> RefreshReport:
             (AppointmentMonth, in_months, month_rows),
             (MessageDay, in_days, message_days),
             (MessageMonth, in_months, message_months),
+            (PortalMonth, in_months, portal_months),
             (FollowedDay, in_days, followed),
         ):
             model.objects.filter(**where).delete()
@@ -257,6 +309,7 @@ def refresh(jurisdiction, first_day: date, last_day: date) -> RefreshReport:
             },
         )
     count = len(day_rows) + len(month_rows) + len(message_days) + len(message_months)
+    count += len(portal_months)
     return RefreshReport(first_day, last_day, months, count + len(followed), seconds)
 
 

@@ -145,6 +145,32 @@ class FollowedDay(models.Model):
         return f"{self.jurisdiction_id} {self.day}: {self.people_followed}"
 
 
+class PortalMonth(models.Model):
+    """Use of the people's portal in a month (sign-ins, messages, change requests)."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    sign_ins = models.PositiveIntegerField(default=0)
+    people_signed_in = models.PositiveIntegerField(default=0)
+    person_messages = models.PositiveIntegerField(default=0)
+    team_messages = models.PositiveIntegerField(default=0)
+    people_writing = models.PositiveIntegerField(default=0)
+    change_requests = models.PositiveIntegerField(default=0)
+    requests_excused = models.PositiveIntegerField(default=0)
+    requests_rescheduled = models.PositiveIntegerField(default=0)
+    requests_refused = models.PositiveIntegerField(default=0)
+    people_requesting = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "espace personnel d'un mois"
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "month"], name="one_portal_month_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.month:%Y-%m}: {self.sign_ins}"
+
+
 class Refresh(models.Model):
     """When each jurisdiction's figures were last computed, and over which days."""
 

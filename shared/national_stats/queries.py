@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Sum
 from tenants.models import Jurisdiction
 
 from .constants import ALL, SMALL_NUMBER
-from .models import AppointmentMonth, FollowedDay, MessageMonth, Refresh
+from .models import AppointmentMonth, FollowedDay, MessageMonth, PortalMonth, Refresh
 
 logger = logging.getLogger(__name__)
 
@@ -277,3 +277,39 @@ def cached_dashboard(filters: Filters, months: list[date], version: str) -> Dash
         except Exception:
             logger.warning("statistics cache unavailable", exc_info=True)
     return board
+
+
+PORTAL_FIGURES = {
+    # figure: the people count it rests on (the small-number rule)
+    "sign_ins": "people_signed_in",
+    "people_signed_in": "people_signed_in",
+    "person_messages": "people_writing",
+    "team_messages": "people_writing",
+    "change_requests": "people_requesting",
+    "requests_excused": "people_requesting",
+    "requests_rescheduled": "people_requesting",
+    "requests_refused": "people_requesting",
+}
+
+
+def portal_use(filters: Filters, months: list[date]) -> list[dict]:
+    """Use of the portal per month (all jurisdictions or the chosen one), small numbers hidden.
+
+    People counts are summed over jurisdictions (a person followed in two counts twice)."""
+    rows = PortalMonth.objects.filter(month__in=months)
+    if filters.jurisdiction is not None:
+        rows = rows.filter(jurisdiction=filters.jurisdiction)
+    fields = sorted({*PORTAL_FIGURES, *PORTAL_FIGURES.values()})
+    sums = {
+        row["month"]: row
+        for row in rows.values("month").annotate(**{name: Sum(name) for name in fields})
+    }
+    table = []
+    for month in months:
+        found = sums.get(month) or {}
+        figures = {}
+        for name, people in PORTAL_FIGURES.items():
+            count = found.get(people) or 0
+            figures[name] = None if 0 < count < SMALL_NUMBER else (found.get(name) or 0)
+        table.append({"month": month, **figures})
+    return table

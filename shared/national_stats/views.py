@@ -19,10 +19,10 @@ from tenants.permissions import Action, action_required
 
 from .constants import SMALL_NUMBER
 from .export import csv_rows
-from .forms import StatisticsFilterForm, default_period, months_of
+from .forms import StatisticsFilterForm, default_period, month_label, months_of
 from .models import Refresh
 from .presentation import cell_row, chart_data, go_live_rows, monthly_rows
-from .queries import Filters, cached_dashboard, figures_version
+from .queries import Filters, cached_dashboard, figures_version, portal_use
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +87,10 @@ def _render_figures(request, filters, version, context) -> str:
         "go_live": go_live_rows(board),
         "chart": chart_data(board),
         "export_query": request.GET.urlencode(),
+        "portal_rows": [
+            {"label": month_label(row["month"]), **row}
+            for row in portal_use(filters, months_of(filters))
+        ],
     }
     return render_to_string("statistics/_national_figures.html", figures, request)
 
