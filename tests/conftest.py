@@ -133,6 +133,9 @@ def _truncate_test_data() -> None:
             "public.national_stats_followedday",
             "public.national_stats_refresh",
             "public.national_stats_portalmonth",
+            "public.onboarding_creationrequest",
+            "public.onboarding_importjob",
+            "public.onboarding_testsms",
         ]
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     # Jurisdictions a test created on top of the fixed ones: drop them and their schemas.

@@ -29,6 +29,7 @@ SHARED_APPS = [
     "shared.sms_texts",
     "shared.public_site",
     "shared.national_stats",
+    "onboarding",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
