@@ -1,12 +1,19 @@
 """Operations on jurisdictions. Views, commands and tasks call these, never re-implement them."""
 
+import functools
+import hashlib
+import inspect
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.utils import timezone
+from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 
 from .constants import JurisdictionStatus
@@ -38,11 +45,93 @@ def default_domain_for(slug: str) -> str:
     return f"{slug}.{settings.PLATFORM_DOMAIN}"
 
 
-def create_jurisdiction(spec: JurisdictionSpec, *, acting_user=None) -> tuple[Jurisdiction, float]:
-    """Create a jurisdiction, its domains and its schema (migrated), all or nothing.
+# --- the template schema (docs/adr/0013) ---------------------------------------------------------
+# A schema holding every migration and nothing of any jurisdiction, cloned for each new one. Its
+# PostgreSQL comment is the key of the migrations it was built from: when the migration files
+# change, the next creation (or `ensure_template_schema`) rebuilds it before cloning.
+TEMPLATE_SCHEMA = "template_jurisdiction"
+# Advisory lock around the template: exclusive to rebuild it, shared to clone it.
+_TEMPLATE_LOCK = 730_013
+CLONE = "clone"
+MIGRATE = "migrate"
 
-    Returns the jurisdiction and the seconds spent preparing the schema. Never call it from a web
-    request: preparing the schema runs the jurisdiction migrations (onboarding runs it in Celery).
+
+@functools.cache
+def migrations_key() -> str:
+    """A digest of every migration file (names and contents): the template's version."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    digest = hashlib.sha256()
+    for app_label, name in sorted(loader.disk_migrations):
+        migration = loader.disk_migrations[(app_label, name)]
+        digest.update(f"{app_label}.{name}\n".encode())
+        source = inspect.getsourcefile(sys.modules[type(migration).__module__])
+        if source:
+            digest.update(Path(source).read_bytes())
+    return digest.hexdigest()[:40]
+
+
+def template_schema_key() -> str | None:
+    """The key the template schema was built for (None: no template)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s",
+            [TEMPLATE_SCHEMA],
+        )
+        row = cursor.fetchone()
+    return (row[0] or "") if row else None
+
+
+def ensure_template_schema(*, force: bool = False) -> bool:
+    """Build the template schema if it is missing or older than the migrations (True if built).
+
+    Runs the jurisdiction migrations once (seconds); every creation after that is a clone.
+    """
+    key = migrations_key()
+    if not force and template_schema_key() == key:
+        return False
+    connection.set_schema_to_public()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TEMPLATE_LOCK])
+        if not force and template_schema_key() == key:  # built meanwhile by another process
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{TEMPLATE_SCHEMA}" CASCADE')
+            cursor.execute(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"')
+        call_command(
+            "migrate_schemas",
+            tenant=True,
+            schema_name=TEMPLATE_SCHEMA,
+            interactive=False,
+            verbosity=0,
+        )
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            # The key is hexadecimal: safe inside the literal COMMENT requires.
+            cursor.execute(f"COMMENT ON SCHEMA \"{TEMPLATE_SCHEMA}\" IS '{key}'")
+    return True
+
+
+def _clone_template(schema_name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_TEMPLATE_LOCK])
+    if template_schema_key() != migrations_key():
+        raise RuntimeError("the template schema changed during the creation: try again")
+    CloneSchema().clone_schema(TEMPLATE_SCHEMA, schema_name, "DATA", set_connection=True)
+    connection.set_schema_to_public()
+
+
+def create_jurisdiction(
+    spec: JurisdictionSpec, *, acting_user=None, method: str = CLONE
+) -> tuple[Jurisdiction, float]:
+    """Create a jurisdiction, its domains and its schema, all or nothing.
+
+    The schema is a clone of the template schema (rebuilt first when the migrations changed);
+    ``method=MIGRATE`` runs the migrations instead (the benchmark's comparison). Returns the
+    jurisdiction and the seconds spent preparing the schema. Never call it from a web request
+    (onboarding runs it in Celery).
     """
     domains = spec.domains or (default_domain_for(spec.slug),)
     jurisdiction = Jurisdiction(
@@ -71,19 +160,28 @@ def create_jurisdiction(spec: JurisdictionSpec, *, acting_user=None) -> tuple[Ju
             {"slug": "Un schéma porte déjà ce nom : choisissez un autre identifiant."}
         )
 
+    if method == CLONE:
+        ensure_template_schema()
     with transaction.atomic():
         jurisdiction.save()
         for index, domain in enumerate(domains):
             Domain.objects.create(domain=domain, tenant=jurisdiction, is_primary=index == 0)
         started = time.perf_counter()
-        jurisdiction.create_schema(check_if_exists=False, verbosity=0)
+        if method == CLONE:
+            _clone_template(jurisdiction.schema_name)
+        else:
+            jurisdiction.create_schema(check_if_exists=False, verbosity=0)
         elapsed = time.perf_counter() - started
         jurisdiction_schema_ready.send(sender=Jurisdiction, jurisdiction=jurisdiction)
         JurisdictionEvent.objects.create(
             jurisdiction=jurisdiction,
             kind=JurisdictionEvent.Kind.CREATED,
             actor=acting_user,
-            details={"schema": jurisdiction.schema_name, "seconds": round(elapsed, 3)},
+            details={
+                "schema": jurisdiction.schema_name,
+                "seconds": round(elapsed, 3),
+                "method": method,
+            },
         )
     return jurisdiction, elapsed
 
