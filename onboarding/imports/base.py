@@ -1,0 +1,241 @@
+"""The engine shared by every kind of import: columns, row errors, the plan and its counts.
+
+An importer maps the file's headers to its columns, validates each row into a ``PlannedRow``
+(create, update, unchanged or skip) or ``RowError``s, and applies a plan in bulk. Agents and people
+are the first kinds; appointments and places plug into the same engine.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from jurisdiction_apps.people.normalisation import search_key
+
+from .reading import ReadError, Table
+
+
+class Action:
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    SKIP = "skip"
+    REJECT = "reject"
+
+
+STATUS_LABELS = {
+    Action.CREATE: "à créer",
+    Action.UPDATE: "à mettre à jour",
+    Action.UNCHANGED: "inchangée",
+    Action.SKIP: "ignorée",
+    Action.REJECT: "rejetée",
+}
+APPLIED_LABELS = {
+    Action.CREATE: "créée",
+    Action.UPDATE: "mise à jour",
+    Action.UNCHANGED: "inchangée",
+    Action.SKIP: "ignorée",
+    Action.REJECT: "rejetée",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # the French header of the samples, used in messages
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+
+    def names(self) -> set[str]:
+        return {search_key(self.label), search_key(self.key), *map(search_key, self.aliases)}
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class PlannedRow:
+    line: int
+    action: str
+    data: dict = field(default_factory=dict)
+    reason: str = ""  # why a row is skipped
+    existing_id: int | None = None
+
+
+@dataclass
+class Plan:
+    kind: str
+    total_rows: int = 0
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+
+    @property
+    def rejected_lines(self) -> set[int]:
+        return {error.line for error in self.errors}
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(
+            [Action.CREATE, Action.UPDATE, Action.UNCHANGED, Action.SKIP, Action.REJECT], 0
+        )
+        for row in self.rows:
+            counts[row.action] += 1
+        counts[Action.REJECT] = len(self.rejected_lines)
+        return counts
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.file_error or self.errors)
+
+    def preview(self) -> dict:
+        """What the preview page and the report show (JSON for ImportJob.preview)."""
+        return {
+            "counts": self.counts(),
+            "total_rows": self.total_rows,
+            "file_error": self.file_error,
+            "errors": [[e.line, e.column, e.message] for e in self.errors],
+            "skipped": [[r.line, r.reason] for r in self.rows if r.action == Action.SKIP],
+        }
+
+    def report_lines(self, applied: bool) -> list[list]:
+        """[line, status, column, message] for every row, in file order."""
+        labels = APPLIED_LABELS if applied else STATUS_LABELS
+        lines = [[r.line, labels[r.action], "", r.reason] for r in self.rows]
+        lines += [[e.line, labels[Action.REJECT], e.column, e.message] for e in self.errors]
+        lines.sort(key=lambda item: item[0])
+        if self.file_error:
+            lines.insert(0, [0, labels[Action.REJECT], "", self.file_error])
+        return lines
+
+
+class ImportRefused(Exception):
+    """Apply asked on a plan with errors, without the valid-rows-only choice."""
+
+
+class Importer:
+    """Base class: subclasses set ``kind`` and ``columns`` and implement ``plan_rows``/``apply``."""
+
+    kind = ""
+    columns: tuple[Column, ...] = ()
+    progress_every = 1000
+    tenant_schema = True  # False: the import writes the public schema (accounts, memberships)
+
+    def __init__(self, jurisdiction, *, progress=None):
+        self.jurisdiction = jurisdiction
+        self.progress = progress or (lambda phase, done, total: None)
+
+    # --- analysis --------------------------------------------------------------------------
+    def analyse(self, data: bytes) -> Plan:
+        plan = Plan(kind=self.kind)
+        try:
+            from .reading import read_table
+
+            table = read_table(data)
+        except ReadError as error:
+            plan.file_error = error.message
+            return plan
+        plan.encoding, plan.delimiter = table.encoding, table.delimiter
+        plan.total_rows = len(table.rows)
+        try:
+            positions = self.map_columns(table)
+        except ReadError as error:
+            plan.file_error = error.message
+            return plan
+        if not table.rows:
+            plan.file_error = (
+                "Le fichier ne contient que la ligne d'en-tête : aucune ligne à importer."
+            )
+            return plan
+        records = []
+        for line, values in table.rows:
+            record = {
+                key: (values[index] if index < len(values) else "")
+                for key, index in positions.items()
+            }
+            records.append((line, record))
+        self.plan_rows(records, plan)
+        return plan
+
+    def map_columns(self, table: Table) -> dict[str, int]:
+        found = {search_key(header): index for index, header in enumerate(table.headers)}
+        positions, missing = {}, []
+        for column in self.columns:
+            index = next((found[name] for name in column.names() if name in found), None)
+            if index is not None:
+                positions[column.key] = index
+            elif column.required:
+                missing.append(column.label)
+        if missing:
+            seen = ", ".join(header for header in table.headers if header) or "aucune"
+            raise ReadError(
+                f"Colonnes manquantes : {', '.join(missing)}. Colonnes trouvées dans le fichier : "
+                f"{seen}."
+            )
+        return positions
+
+    def label(self, key: str) -> str:
+        return next(column.label for column in self.columns if column.key == key)
+
+    def plan_rows(self, records: list[tuple[int, dict]], plan: Plan) -> None:
+        raise NotImplementedError
+
+    # --- applying --------------------------------------------------------------------------
+    def check_applicable(self, plan: Plan, *, valid_only: bool) -> None:
+        if plan.file_error:
+            raise ImportRefused(plan.file_error)
+        if plan.errors and not valid_only:
+            raise ImportRefused(
+                f"{len(plan.rejected_lines)} ligne(s) rejetée(s) : rien n'a été importé. "
+                "Corrigez le fichier, ou choisissez d'importer seulement les lignes valides."
+            )
+
+    def apply(self, plan: Plan, *, acting_user, valid_only: bool = False) -> dict:
+        raise NotImplementedError
+
+
+# --- values --------------------------------------------------------------------------------
+DATE_PATTERNS = (
+    (re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$"), ("day", "month", "year")),
+    (
+        re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"),
+        ("year", "month", "day"),
+    ),
+)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse_date(value) -> dt.date:
+    """dd/mm/yyyy, ISO, a date cell of a spreadsheet or its serial number; ValueError in French."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 100000:  # an Excel serial number (a date cell without a date format)
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError(f"Date illisible : « {text(value)} ».")
+    raw = text(value)
+    if not raw:
+        raise ValueError("Date manquante.")
+    for pattern, order in DATE_PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            parts = dict(zip(order, map(int, match.groups()), strict=True))
+            try:
+                return dt.date(parts["year"], parts["month"], parts["day"])
+            except ValueError:
+                raise ValueError(f"La date « {raw} » n'existe pas.") from None
+    raise ValueError(f"Date illisible : « {raw} » (attendu JJ/MM/AAAA).")
