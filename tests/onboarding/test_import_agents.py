@@ -1,0 +1,130 @@
+"""Import of agents: accounts, memberships and roles; invitations only after the import."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from onboarding.imports.agents import AgentsImporter
+from onboarding.imports.base import ImportRefused
+from tenants.constants import Role
+from tenants.models import Membership
+from tests.factories import MembershipFactory, UserFactory
+
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples" / "agents.csv"
+HEADER = "LAST_NAME,FIRST_NAME,ROLE,PHONE,ORGANIZATION,EMAIL"
+
+
+def agents_file(*rows: str) -> bytes:
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+def run(jurisdiction, data: bytes, valid_only=False, capture=None):
+    importer = AgentsImporter(jurisdiction)
+    plan = importer.analyse(data)
+    if capture is None:
+        importer.apply(plan, acting_user=None, valid_only=valid_only)
+    else:
+        with capture(execute=True):
+            importer.apply(plan, acting_user=None, valid_only=valid_only)
+    return plan
+
+
+def test_the_sample_imports_and_invitations_go_out_after_the_import_only(
+    alpha, django_capture_on_commit_callbacks
+):
+    data = SAMPLE.read_bytes()
+    plan = AgentsImporter(alpha).analyse(data)
+    assert plan.errors == [] and plan.file_error == ""
+    assert plan.counts()["create"] == 40
+    assert mail.outbox == []  # the dry run sends nothing
+    assert not Membership.objects.filter(jurisdiction=alpha).exists()
+
+    run(alpha, data, capture=django_capture_on_commit_callbacks)
+    assert Membership.objects.filter(jurisdiction=alpha, is_active=True).count() == 40
+    garcia = get_user_model().objects.get(email="oceane.garcia2@justice.fr")
+    assert not garcia.has_usable_password()
+    assert Membership.objects.get(user=garcia, jurisdiction=alpha).role == Role.CPIP
+    assert len(mail.outbox) == 40
+    assert "alpha.localhost" in mail.outbox[0].body
+
+    mail.outbox.clear()
+    plan = run(alpha, data, capture=django_capture_on_commit_callbacks)  # re-import
+    assert plan.counts()["unchanged"] == 40
+    assert mail.outbox == []
+    assert Membership.objects.filter(jurisdiction=alpha).count() == 40
+
+
+def test_an_existing_account_gets_its_role_updated_by_email_case_insensitive(alpha, beta):
+    agent = UserFactory(email="jean.dupont@justice.fr", first_name="Jean", last_name="Dupont")
+    MembershipFactory(user=agent, jurisdiction=alpha, role=Role.CPIP)
+    MembershipFactory(user=agent, jurisdiction=beta, role=Role.CPIP)
+    plan = run(alpha, agents_file("Dupont,Jean,dpip,,SPIP 92,Jean.DUPONT@justice.fr"))
+    assert plan.counts()["update"] == 1
+    assert get_user_model().objects.filter(email__iexact="jean.dupont@justice.fr").count() == 1
+    assert Membership.objects.get(user=agent, jurisdiction=alpha, is_active=True).role == Role.DPIP
+    assert Membership.objects.get(user=agent, jurisdiction=beta).role == Role.CPIP
+    agent.refresh_from_db()
+    assert agent.has_usable_password()
+
+
+def test_french_role_labels_are_understood(alpha):
+    plan = AgentsImporter(alpha).analyse(
+        agents_file(
+            "A,B,Conseiller pénitentiaire d'insertion et de probation,,SPIP,a@justice.fr",
+            "C,D,Administrateur local,,SPIP,c@justice.fr",
+            "E,F,JAP,,TJ,e@justice.fr",
+        )
+    )
+    assert plan.errors == []
+    assert [row.data["role"] for row in plan.rows] == [Role.CPIP, Role.LOCAL_ADMIN, Role.JAP]
+
+
+def test_bad_rows_are_named_and_nothing_changes(alpha, django_capture_on_commit_callbacks):
+    data = agents_file(
+        "Martin,Léa,cpip,,SPIP 92,lea.martin@justice.fr",
+        "Durand,Paul,magicien,,SPIP 92,paul.durand@justice.fr",
+        "Petit,Zoé,cpip,,SPIP 92,pas-une-adresse",
+        "Martin,Léa,cpip,,SPIP 92,LEA.MARTIN@justice.fr",
+    )
+    importer = AgentsImporter(alpha)
+    plan = importer.analyse(data)
+    errors = {(e.line, e.column): e.message for e in plan.errors}
+    assert errors == {
+        (3, "Rôle"): "Rôle inconnu : « magicien ».",
+        (4, "Adresse électronique"): "Adresse électronique invalide : « pas-une-adresse ».",
+        (5, "Adresse électronique"): (
+            "Le même agent figure deux fois dans le fichier : cette adresse est déjà ligne 2."
+        ),
+    }
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ImportRefused):
+        importer.apply(plan, acting_user=None)
+    assert not get_user_model().objects.filter(email__endswith="@justice.fr").exists()
+    assert mail.outbox == []
+
+    run(alpha, data, valid_only=True, capture=django_capture_on_commit_callbacks)
+    assert list(get_user_model().objects.values_list("email", flat=True)) == [
+        "lea.martin@justice.fr"
+    ]
+    assert len(mail.outbox) == 1
+
+
+def test_missing_columns_are_named(alpha):
+    plan = AgentsImporter(alpha).analyse(b"NOM,PRENOM\nA,B\n")
+    assert plan.file_error.startswith("Colonnes manquantes : Rôle, Adresse électronique.")
+
+
+def test_command_line_dry_run_sends_nothing_and_changes_nothing(alpha, tmp_path, capsys):
+    path = tmp_path / "agents.csv"
+    path.write_bytes(SAMPLE.read_bytes())
+    call_command("import_agents", str(path), jurisdiction="alpha", dry_run=True)
+    out = capsys.readouterr().out
+    assert "À créer : 40" in out and "rien n'a été importé" in out
+    assert not Membership.objects.filter(jurisdiction=alpha).exists()
+    assert mail.outbox == []
+    path.write_bytes(agents_file("Durand,Paul,magicien,,SPIP 92,paul.durand@justice.fr"))
+    with pytest.raises(CommandError):
+        call_command("import_agents", str(path), jurisdiction="alpha")
+    assert "ligne 2, colonne « Rôle » : Rôle inconnu" in capsys.readouterr().out
