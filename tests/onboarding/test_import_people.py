@@ -266,3 +266,55 @@ def test_command_line_exits_with_an_error_and_changes_nothing(alpha, tmp_path, c
     assert "ligne 3, colonne « Date de naissance »" in capsys.readouterr().out
     assert people_count(alpha) == 0
     connection.set_schema_to_public()
+
+
+def test_pages_upload_preview_confirm_and_report(alpha, sample, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from onboarding import import_tasks
+    from onboarding.models import ImportJob
+    from tests.factories import MembershipFactory, UserFactory
+
+    url = "/deploiement/juridictions/alpha/imports/"
+    assert Client(HTTP_HOST="localhost").get(url).status_code == 302  # anonymous: sign in
+    agent = Client(HTTP_HOST="localhost")
+    agent.force_login(MembershipFactory(jurisdiction=alpha).user)
+    assert agent.get(url).status_code == 403
+    officer = Client(HTTP_HOST="localhost")
+    officer.force_login(UserFactory(deployment_officer=True))
+    assert officer.get(url).status_code == 200
+
+    with (
+        mock.patch.object(import_tasks.analyse_import, "delay", import_tasks.analyse_import),
+        mock.patch.object(import_tasks.apply_import, "delay", import_tasks.apply_import),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        upload = SimpleUploadedFile("appi.csv", sample, content_type="text/csv")
+        response = officer.post(url, {"kind": "people", "file": upload})
+    job = ImportJob.objects.get()
+    assert response.url == f"/deploiement/imports/{job.pk}/"
+    page = officer.get(response.url).content.decode()
+    assert "Lignes rejetées (1)" in page and "déjà ligne 5" in page
+    assert "Importer seulement les lignes valides" in page
+    assert people_count(alpha) == 0
+    with (
+        mock.patch.object(import_tasks.apply_import, "delay", import_tasks.apply_import),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        officer.post(f"/deploiement/imports/{job.pk}/confirmer/")  # errors, not valid-only
+    assert people_count(alpha) == 0
+    with (
+        mock.patch.object(import_tasks.apply_import, "delay", import_tasks.apply_import),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        officer.post(f"/deploiement/imports/{job.pk}/confirmer/", {"valid_only": "1"})
+    job.refresh_from_db()
+    assert job.state == "applied"
+    assert people_count(alpha) == 175
+    assert officer.get(f"/deploiement/imports/{job.pk}/progression.json").json()["percent"] == 100
+    report = officer.get(f"/deploiement/imports/{job.pk}/rapport.csv").content.decode("utf-8-sig")
+    assert report.splitlines()[0] == "ligne;statut;colonne;message"
+    assert "202;rejetée;Numéro de dossier;" in report and "2;créée;;" in report
