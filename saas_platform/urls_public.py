@@ -17,6 +17,7 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("statistiques/", statistics_views.national, name="national-statistics"),
     path("statistiques/export.csv", statistics_views.export, name="national-statistics-export"),
+    path("deploiement/", include("onboarding.urls")),
     path("deploiement/", include("onboarding.import_urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),

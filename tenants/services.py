@@ -121,6 +121,37 @@ def _clone_template(schema_name: str) -> None:
         raise RuntimeError("the template schema changed during the creation: try again")
     CloneSchema().clone_schema(TEMPLATE_SCHEMA, schema_name, "DATA", set_connection=True)
     connection.set_schema_to_public()
+    _restore_constraint_names(TEMPLATE_SCHEMA, schema_name)
+
+
+_UNIQUE_CONSTRAINTS = """
+    SELECT cl.relname, pg_get_constraintdef(con.oid), con.conname
+    FROM pg_constraint con
+    JOIN pg_class cl ON cl.oid = con.conrelid
+    JOIN pg_namespace n ON n.oid = con.connamespace
+    WHERE n.nspname = %s AND con.contype = 'u'
+    ORDER BY 1, 2, 3
+"""
+
+
+def _restore_constraint_names(source: str, target: str) -> None:
+    """The clone function names multi-column UNIQUE constraints after their columns
+    (``<table>_<columns>_key``); later migrations drop or alter them by their Django name
+    (``one_message_per_event_kind``): give them back the template's names."""
+    groups: dict[tuple[str, str], list[list[str]]] = {}
+    with connection.cursor() as cursor:
+        for position, schema in enumerate((source, target)):
+            cursor.execute(_UNIQUE_CONSTRAINTS, [schema])
+            for table, definition, name in cursor.fetchall():
+                pair = groups.setdefault((table, definition), [[], []])
+                pair[position].append(name)
+        for (table, _), (wanted, actual) in groups.items():
+            for old, new in zip(
+                sorted(set(actual) - set(wanted)), sorted(set(wanted) - set(actual)), strict=False
+            ):
+                cursor.execute(
+                    f'ALTER TABLE "{target}"."{table}" RENAME CONSTRAINT "{old}" TO "{new}"'
+                )
 
 
 def create_jurisdiction(

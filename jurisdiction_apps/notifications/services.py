@@ -390,3 +390,57 @@ def retry_message(message: Message, *, acting_user) -> Message:
         )
         message.save(update_fields=["state", "reason", "failed_at", "attempt_limit", "due_at"])
     return message
+
+
+# --- going live ------------------------------------------------------------------------------
+def schedule_missing_reminders(now=None) -> int:
+    """Reminders of the future booked appointments that have no live one (imported appointments
+    are created without SMS); called when the jurisdiction goes live. Never a summon: the usual
+    reminder timing (``reminder_send_time``, nothing sent when too late). Idempotent.
+
+    The reminder belongs to the appointment's latest event; an appointment without any event gets
+    a "booked" event (not notified) recording that its reminder was scheduled at go-live.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
+
+    now = now or timezone.now()
+    live_reminder = Message.objects.filter(
+        appointment=OuterRef("pk"),
+        kind=MessageKind.REMINDER,
+        state__in=[
+            *PENDING_STATES,
+            MessageState.SENDING,
+            MessageState.SENT,
+            MessageState.DELIVERED,
+        ],
+    )
+    appointments = (
+        Appointment.objects.filter(state=AppointmentState.BOOKED, starts_at__gt=now)
+        .filter(~Exists(live_reminder))
+        .select_related("person", "appointment_type")
+    )
+    messages = []
+    with transaction.atomic():
+        for appointment in appointments.iterator(chunk_size=500):
+            event = appointment.history.order_by("-at", "-pk").first()
+            if event is None:
+                event = AppointmentEvent.objects.create(
+                    appointment=appointment,
+                    person_id=appointment.person_id,
+                    kind=EventKind.BOOKED,
+                    to_state=appointment.state,
+                    details={"reminder_at_go_live": True},
+                )
+            message = _reminder(
+                event,
+                appointment,
+                announced_now=False,
+                reason=unsendable_reason(appointment.person),
+                now=now,
+            )
+            if message is not None:
+                messages.append(message)
+        created = Message.objects.bulk_create(messages, ignore_conflicts=True)
+    return len(created)

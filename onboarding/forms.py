@@ -1,0 +1,208 @@
+"""Forms of onboarding: they validate and say what is wrong, in French."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django_tenants.utils import schema_exists
+
+from jurisdiction_apps.organisation.forms import DsfrMixin
+from tenants.constants import PhoneRegion
+from tenants.models import (
+    Domain,
+    Jurisdiction,
+    colour_validator,
+    departement_validator,
+    sender_name_validator,
+    slug_validator,
+    validate_time_zone,
+)
+from tenants.services import default_domain_for, schema_name_for
+
+from .constants import CreationState
+from .models import CreationRequest
+
+LOGO_MAX_BYTES = 1024 * 1024
+LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){LABEL}(\.{LABEL})+$")
+SVG_FORBIDDEN = re.compile(rb"<script|\son[a-z]+\s*=|javascript:|<foreignobject", re.IGNORECASE)
+
+
+def sniff_logo(content: bytes) -> str | None:
+    """The logo's real type from its first bytes (never the name or the browser's claim)."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<svg")) and b"<svg" in head:
+        return "svg"
+    return None
+
+
+class CreationForm(DsfrMixin, forms.Form):
+    name = forms.CharField(label="Nom affiché", max_length=200)
+    tj_name = forms.CharField(label="Nom du tribunal judiciaire", max_length=200, required=False)
+    spip_name = forms.CharField(label="Nom du SPIP", max_length=200, required=False)
+    slug = forms.CharField(
+        label="Identifiant court",
+        max_length=42,
+        help_text="Minuscules, chiffres et tirets, par exemple « tj-nanterre ». Sert d'adresse.",
+    )
+    domains = forms.CharField(
+        label="Domaines",
+        required=False,
+        help_text="Un par ligne ou séparés par des virgules ; vide : <identifiant>.<domaine de la "
+        "plateforme>.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    departements = forms.CharField(
+        label="Départements",
+        max_length=60,
+        required=False,
+        help_text="Codes séparés par des virgules, par exemple 92 ou 971,972.",
+    )
+    time_zone = forms.CharField(
+        label="Fuseau horaire",
+        max_length=64,
+        initial="Europe/Paris",
+        help_text="Nom IANA, par exemple Europe/Paris ou Indian/Reunion.",
+    )
+    phone_region = forms.ChoiceField(
+        label="Région téléphonique", choices=PhoneRegion.choices, initial=PhoneRegion.FR
+    )
+    sms_sender_name = forms.CharField(
+        label="Expéditeur des SMS",
+        max_length=11,
+        initial="JUSTICE",
+        help_text="3 à 11 lettres latines ou chiffres, pas uniquement des chiffres.",
+    )
+    primary_colour = forms.CharField(
+        label="Couleur principale",
+        max_length=7,
+        initial="#000091",
+        help_text="En hexadécimal, par exemple #000091.",
+    )
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="PNG, JPEG ou SVG, 1 Mo au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/svg+xml"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.logo_content: tuple[str, bytes] | None = None
+        self.fields["logo"].widget.attrs["class"] = "fr-upload"
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].strip().lower()
+        slug_validator(slug)
+        if Jurisdiction.objects.filter(slug=slug).exists():
+            raise ValidationError(f"Une juridiction a déjà l'identifiant « {slug} ».")
+        if CreationRequest.objects.filter(
+            slug=slug, state__in=[CreationState.QUEUED, CreationState.RUNNING]
+        ).exists():
+            raise ValidationError(f"Une création est déjà en cours pour « {slug} ».")
+        if schema_exists(schema_name_for(slug)):
+            raise ValidationError("Un schéma porte déjà ce nom : choisissez un autre identifiant.")
+        return slug
+
+    def clean_domains(self):
+        raw = self.cleaned_data["domains"]
+        domains = []
+        for part in re.split(r"[\s,;]+", raw.strip().lower()):
+            if not part:
+                continue
+            if not HOSTNAME.match(part):
+                raise ValidationError(f"« {part} » n'est pas un nom de domaine valide.")
+            if part not in domains:
+                domains.append(part)
+        taken = sorted(Domain.objects.filter(domain__in=domains).values_list("domain", flat=True))
+        if taken:
+            raise ValidationError(f"Domaine déjà utilisé : {', '.join(taken)}.")
+        return domains
+
+    def clean_departements(self):
+        value = "".join(self.cleaned_data["departements"].upper().split())
+        if value:
+            departement_validator(value)
+        return value
+
+    def clean_time_zone(self):
+        value = self.cleaned_data["time_zone"].strip()
+        validate_time_zone(value)
+        return value
+
+    def clean_sms_sender_name(self):
+        value = self.cleaned_data["sms_sender_name"].strip()
+        sender_name_validator(value)
+        return value
+
+    def clean_primary_colour(self):
+        value = self.cleaned_data["primary_colour"].strip()
+        colour_validator(value)
+        return value.lower()
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise ValidationError("Le logo dépasse 1 Mo : réduisez-le.")
+        content = upload.read(LOGO_MAX_BYTES + 1)
+        if len(content) > LOGO_MAX_BYTES:
+            raise ValidationError("Le logo dépasse 1 Mo : réduisez-le.")
+        kind = sniff_logo(content)
+        if kind is None:
+            raise ValidationError("Le logo doit être une image PNG, JPEG ou SVG.")
+        if kind == "svg" and SVG_FORBIDDEN.search(content):
+            raise ValidationError("Ce SVG contient un script ou un lien actif : il est refusé.")
+        self.logo_content = (kind, content)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        slug = cleaned.get("slug")
+        if slug and "domains" in cleaned and not cleaned["domains"]:
+            default = default_domain_for(slug)
+            if Domain.objects.filter(domain=default).exists():
+                self.add_error("domains", f"Domaine déjà utilisé : {default}.")
+        return cleaned
+
+    def spec_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("logo", None)
+        return data
+
+
+class TestSmsForm(DsfrMixin, forms.Form):
+    phone = forms.CharField(
+        label="Votre numéro de portable",
+        max_length=20,
+        help_text="Le SMS de test part par le premier fournisseur de la juridiction.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class TestCodeForm(DsfrMixin, forms.Form):
+    code = forms.CharField(
+        label="Code reçu par SMS",
+        max_length=12,
+        help_text="6 chiffres.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class OverrideForm(DsfrMixin, forms.Form):
+    reason = forms.CharField(
+        label="Raison de la mise en service malgré les points manquants",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            raise ValidationError("Expliquez la raison en une phrase (10 caractères au moins).")
+        return reason

@@ -1,0 +1,263 @@
+"""Operations of onboarding (public schema): creation requests, the test SMS, the review of the SMS
+texts, going live. Views and tasks call these; they never write the models themselves."""
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+import uuid
+from dataclasses import fields
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from jurisdiction_apps.notifications.encoding import UCS2, measure
+from jurisdiction_apps.notifications.providers import (
+    Outcome,
+    OutgoingSms,
+    ProviderError,
+    get_provider,
+)
+from jurisdiction_apps.people.normalisation import PhoneError, parse_phone
+from tenants.constants import JurisdictionStatus
+from tenants.models import Jurisdiction, JurisdictionEvent
+from tenants.services import JurisdictionSpec, create_jurisdiction, set_status
+
+from . import checklist
+from .constants import CreationState
+from .models import CreationRequest, TestSms
+
+logger = logging.getLogger(__name__)
+
+TEST_SMS_ATTEMPTS = 5
+SPEC_FIELDS = {field.name for field in fields(JurisdictionSpec)}
+
+
+class OnboardingError(Exception):
+    """An operation refused; the message is French and meant for the deployment officer."""
+
+
+# --- creation ------------------------------------------------------------------------------------
+def request_creation(data: dict, *, logo: tuple[str, bytes] | None = None, acting_user):
+    """Record the request and queue its task after commit. ``data`` holds JurisdictionSpec's
+    fields (validated by the form); ``logo`` is (extension, content), already checked."""
+    spec = {key: value for key, value in data.items() if key in SPEC_FIELDS}
+    spec["domains"] = list(spec.get("domains") or ())
+    if logo is not None:
+        spec["logo"] = {"ext": logo[0], "data": base64.b64encode(logo[1]).decode("ascii")}
+    with transaction.atomic():
+        creation = CreationRequest.objects.create(
+            slug=spec["slug"], spec=spec, requested_by=acting_user
+        )
+        from .tasks import create_jurisdiction_task
+
+        transaction.on_commit(lambda: create_jurisdiction_task.delay(creation.pk))
+    return creation
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return (
+        "La préparation de la juridiction a échoué (erreur technique : "
+        f"{type(error).__name__}). Rien n'a été créé : réessayez ou prévenez l'équipe technique."
+    )
+
+
+def run_creation(creation_id: int) -> str:
+    """The task's body: create the jurisdiction of a queued request, record state and seconds.
+
+    All or nothing: the jurisdiction, its domains, its schema and its logo are in one transaction;
+    a failure leaves the request "failed" with a French message and no jurisdiction.
+    """
+    with transaction.atomic():
+        creation = CreationRequest.objects.select_for_update().filter(pk=creation_id).first()
+        if creation is None or creation.state != CreationState.QUEUED:
+            return creation.state if creation else "missing"
+        creation.state = CreationState.RUNNING
+        creation.started_at = timezone.now()
+        creation.save(update_fields=["state", "started_at"])
+    started = time.perf_counter()
+    spec_data = dict(creation.spec)
+    logo = spec_data.pop("logo", None)
+    spec_data["domains"] = tuple(spec_data.get("domains") or ())
+    try:
+        with transaction.atomic():
+            jurisdiction, _ = create_jurisdiction(
+                JurisdictionSpec(**spec_data), acting_user=creation.requested_by
+            )
+            if logo:
+                with tenant_context(jurisdiction):
+                    jurisdiction.logo.save(
+                        f"logo-{uuid.uuid4().hex[:8]}.{logo['ext']}",
+                        ContentFile(base64.b64decode(logo["data"])),
+                        save=False,
+                    )
+                jurisdiction.save(update_fields=["logo"])
+    except Exception as error:  # any failure is recorded for the officer
+        if not isinstance(error, ValidationError):
+            logger.exception("creation request %s failed", creation_id)
+        creation.state = CreationState.FAILED
+        creation.error = _error_text(error)
+        creation.finished_at = timezone.now()
+        creation.seconds = round(time.perf_counter() - started, 3)
+        creation.save(update_fields=["state", "error", "finished_at", "seconds"])
+        return creation.state
+    creation.state = CreationState.READY
+    creation.jurisdiction = jurisdiction
+    creation.finished_at = timezone.now()
+    creation.seconds = round(time.perf_counter() - started, 3)
+    if logo:  # the request keeps what was asked, not the file
+        creation.spec = {**creation.spec, "logo": {"ext": logo["ext"], "saved": True}}
+    creation.save(update_fields=["state", "jurisdiction", "finished_at", "seconds", "spec"])
+    return creation.state
+
+
+# --- test SMS ------------------------------------------------------------------------------------
+def _code_hash(test_sms_key: str, code: str) -> str:
+    message = f"onboarding-test-sms:{test_sms_key}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _key(jurisdiction, phone: str) -> str:
+    return f"{jurisdiction.pk}:{phone}"
+
+
+def send_test_sms(jurisdiction: Jurisdiction, phone: str, *, acting_user) -> TestSms:
+    """Send a 6-digit code to the officer's mobile through the jurisdiction's first provider."""
+    try:
+        parsed = parse_phone(phone, jurisdiction.phone_region)
+    except PhoneError as error:
+        raise OnboardingError(str(error)) from error
+    if not parsed.is_mobile:
+        raise OnboardingError("Ce numéro est une ligne fixe : indiquez votre téléphone portable.")
+    providers = jurisdiction.sms_provider_order
+    if not providers:
+        raise OnboardingError("Aucun fournisseur SMS n'est configuré pour cette juridiction.")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    text = (
+        f"Suivi justice - {jurisdiction.name} : votre code de test est {code}. "
+        "Saisissez-le sur la liste de mise en service."
+    )
+    cost = measure(text)
+    with transaction.atomic():
+        test_sms = TestSms.objects.create(
+            jurisdiction=jurisdiction,
+            phone=parsed.e164,
+            code_hash=_code_hash(_key(jurisdiction, parsed.e164), code),
+            provider=providers[0],
+            sent_by=acting_user,
+        )
+        try:
+            result = get_provider(providers[0]).send(
+                OutgoingSms(
+                    reference=f"test.{jurisdiction.pk}.{test_sms.pk}",
+                    phone=parsed.e164,
+                    text=text,
+                    sender=jurisdiction.sms_sender_name,
+                    segments=cost.segments,
+                    unicode=cost.encoding == UCS2,
+                )
+            )
+        except ProviderError as error:
+            raise OnboardingError(
+                f"Le fournisseur SMS « {providers[0]} » n'est pas utilisable : {error}."
+            ) from error
+        if result.outcome != Outcome.ACCEPTED:
+            # Leaving the atomic block by this exception removes the row: nothing was sent.
+            raise OnboardingError(
+                f"Le fournisseur SMS « {providers[0]} » n'a pas accepté le SMS de test"
+                + (f" ({result.detail})." if result.detail else ".")
+                + " Vérifiez le numéro ou réessayez."
+            )
+        test_sms.provider_message_id = result.provider_message_id[:64]
+        test_sms.save(update_fields=["provider_message_id"])
+    return test_sms
+
+
+def confirm_test_sms(jurisdiction: Jurisdiction, code: str, *, acting_user) -> TestSms:
+    """The officer typed back the code: the latest test SMS is received, or one attempt is spent."""
+    with transaction.atomic():
+        test_sms = (
+            TestSms.objects.select_for_update()
+            .filter(jurisdiction=jurisdiction, confirmed_at__isnull=True)
+            .order_by("-sent_at", "-pk")
+            .first()
+        )
+        if test_sms is None:
+            raise OnboardingError("Aucun SMS de test en attente : envoyez-en un.")
+        if test_sms.attempts >= TEST_SMS_ATTEMPTS:
+            raise OnboardingError("Trop de codes erronés : envoyez un nouveau SMS de test.")
+        typed = "".join((code or "").split())
+        matches = hmac.compare_digest(
+            test_sms.code_hash, _code_hash(_key(jurisdiction, test_sms.phone), typed)
+        )
+        if matches:
+            test_sms.confirmed_at = timezone.now()
+            test_sms.save(update_fields=["confirmed_at"])
+            return test_sms
+        # The spent attempt commits: the error is raised once out of the transaction.
+        test_sms.attempts += 1
+        test_sms.save(update_fields=["attempts"])
+    left = TEST_SMS_ATTEMPTS - test_sms.attempts
+    if left <= 0:
+        raise OnboardingError("Code erroné. Trop de codes erronés : envoyez un nouveau SMS.")
+    raise OnboardingError(f"Code erroné. Il vous reste {left} essai{'s' if left > 1 else ''}.")
+
+
+# --- SMS texts review ----------------------------------------------------------------------------
+def confirm_sms_review(jurisdiction: Jurisdiction, *, acting_user) -> JurisdictionEvent:
+    """The officer read the jurisdiction's SMS texts (its own and the national ones it uses)."""
+    from jurisdiction_apps.notifications.models import TemplateOverride
+
+    with tenant_context(jurisdiction):
+        overrides = TemplateOverride.objects.count()
+    return JurisdictionEvent.objects.create(
+        jurisdiction=jurisdiction,
+        kind=checklist.SMS_TEXTS_REVIEWED,
+        actor=acting_user,
+        details={"overrides": overrides},
+    )
+
+
+# --- going live ----------------------------------------------------------------------------------
+def go_live(jurisdiction: Jurisdiction, *, acting_user, override_reason: str = ""):
+    """onboarding → live when the checklist is complete, or with a written reason (recorded with
+    the missing items). Reminders of future appointments without one are scheduled now."""
+    from jurisdiction_apps.notifications.services import schedule_missing_reminders
+
+    reason = (override_reason or "").strip()
+    if jurisdiction.status != JurisdictionStatus.ONBOARDING:
+        raise OnboardingError("Cette juridiction n'est pas en cours d'ouverture.")
+    state = checklist.compute(jurisdiction)
+    if not state.complete and not reason:
+        raise OnboardingError(
+            "La liste de mise en service n'est pas complète : indiquez la raison de passer outre."
+        )
+    with transaction.atomic():
+        live = set_status(
+            jurisdiction, JurisdictionStatus.LIVE, acting_user=acting_user, reason=reason
+        )
+        with tenant_context(live):
+            scheduled = schedule_missing_reminders()
+        event = (
+            JurisdictionEvent.objects.filter(
+                jurisdiction=live, kind=JurisdictionEvent.Kind.STATUS_CHANGED
+            )
+            .order_by("-at", "-pk")
+            .first()
+        )
+        event.details = {
+            **event.details,
+            "override": not state.complete,
+            "missing": state.missing,
+            "reminders_scheduled": scheduled,
+        }
+        event.save(update_fields=["details"])
+    return live, scheduled
