@@ -62,6 +62,9 @@ class ProgressWriter:
             {"phase": phase, "done": done, "total": total, "started_at": self.started_at},
             PROGRESS_TIMEOUT,
         )
+        if not connection.in_atomic_block:
+            # Outside the apply transaction (the analysis), the job row shows it too.
+            ImportJob.objects.filter(pk=self.job.pk).update(processed_rows=done, total_rows=total)
 
 
 def read_progress(job: ImportJob) -> dict:

@@ -11,6 +11,9 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.people.models import Person
+
+# Registers the tasks before a test worker starts (the Celery app does not discover them yet).
+from onboarding import import_tasks
 from onboarding.imports.base import Action, ImportRefused
 from onboarding.imports.people import PeopleImporter
 from onboarding.imports.reading import MAX_BYTES
@@ -274,7 +277,6 @@ def test_pages_upload_preview_confirm_and_report(alpha, sample, django_capture_o
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
-    from onboarding import import_tasks
     from onboarding.models import ImportJob
     from tests.factories import MembershipFactory, UserFactory
 
@@ -318,3 +320,67 @@ def test_pages_upload_preview_confirm_and_report(alpha, sample, django_capture_o
     report = officer.get(f"/deploiement/imports/{job.pk}/rapport.csv").content.decode("utf-8-sig")
     assert report.splitlines()[0] == "ligne;statut;colonne;message"
     assert "202;rejetée;Numéro de dossier;" in report and "2;créée;;" in report
+
+
+def test_progress_is_readable_while_the_apply_transaction_is_open(alpha):
+    from onboarding.imports import jobs
+    from onboarding.models import ImportJob
+
+    rows = [appi_row(number=f"n°{20270000 + index:012d}") for index in range(2500)]
+    job = ImportJob.objects.create(jurisdiction=alpha, kind="people", original_name="appi.csv")
+    jobs.store_upload(job, appi_file(*rows))
+    job.save()
+    seen = []
+    writer_call = jobs.ProgressWriter.__call__
+
+    def spy(self, phase, done, total):
+        writer_call(self, phase, done, total)
+        if phase == "apply":
+            with tenant_context(alpha):
+                assert connection.in_atomic_block
+            seen.append(jobs.read_progress(job))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jobs.ProgressWriter, "__call__", spy)
+        jobs.run_apply(job, acting_user=None)
+    assert [(p["phase"], p["done"], p["total"]) for p in seen] == [
+        ("apply", 1000, 2500),
+        ("apply", 2000, 2500),
+        ("apply", 2500, 2500),
+    ]
+    assert seen[0]["percent"] == 40 and seen[0]["rows_per_second"] > 0
+    job.refresh_from_db()
+    assert job.state == "applied" and job.processed_rows == 2500
+    assert people_count(alpha) == 2500
+
+
+def test_a_real_worker_analyses_then_applies_in_the_jurisdictions_schema(celery_worker, sample):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from onboarding.models import ImportJob
+    from tenants.models import Jurisdiction
+    from tests.factories import UserFactory
+
+    alpha = Jurisdiction.objects.get(slug="alpha")
+    officer = Client(HTTP_HOST="localhost")
+    officer.force_login(UserFactory(deployment_officer=True))
+    upload = SimpleUploadedFile("appi.csv", sample, content_type="text/csv")
+    officer.post("/deploiement/juridictions/alpha/imports/", {"kind": "people", "file": upload})
+    job = ImportJob.objects.get()
+
+    def wait_for(state):
+        for _ in range(200):
+            job.refresh_from_db()
+            if job.state == state:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"{job.state} {job.error}")
+
+    wait_for("analysed")
+    assert job.preview["counts"]["create"] == 175
+    assert people_count(alpha) == 0
+    officer.post(f"/deploiement/imports/{job.pk}/confirmer/", {"valid_only": "1"})
+    wait_for("applied")
+    assert people_count(alpha) == 175
+    assert officer.get(f"/deploiement/imports/{job.pk}/progression.json").json()["finished"]
