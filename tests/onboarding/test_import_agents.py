@@ -128,3 +128,44 @@ def test_command_line_dry_run_sends_nothing_and_changes_nothing(alpha, tmp_path,
     with pytest.raises(CommandError):
         call_command("import_agents", str(path), jurisdiction="alpha")
     assert "ligne 2, colonne « Rôle » : Rôle inconnu" in capsys.readouterr().out
+
+
+def test_xlsx_agents_through_the_pages_mail_after_confirmation_only(
+    alpha, django_capture_on_commit_callbacks
+):
+    import io
+    from unittest import mock
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from openpyxl import Workbook
+
+    from onboarding import import_tasks
+    from onboarding.models import ImportJob
+
+    workbook = Workbook()
+    workbook.active.append(["Nom", "Prénom", "Rôle", "Téléphone", "Service", "Courriel"])
+    workbook.active.append(["Martin", "Léa", "cpip", "01 23 45 67 89", "SPIP", "lea@justice.fr"])
+    workbook.active.append(["Petit", "Jules", "jap", None, "TJ", "jules@justice.fr"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    officer = Client(HTTP_HOST="localhost")
+    officer.force_login(UserFactory(deployment_officer=True))
+    patches = (
+        mock.patch.object(import_tasks.analyse_import, "delay", import_tasks.analyse_import),
+        mock.patch.object(import_tasks.apply_import, "delay", import_tasks.apply_import),
+    )
+    with patches[0], patches[1], django_capture_on_commit_callbacks(execute=True):
+        upload = SimpleUploadedFile("agents.xlsx", buffer.getvalue())
+        officer.post("/deploiement/juridictions/alpha/imports/", {"kind": "agents", "file": upload})
+    job = ImportJob.objects.get()
+    assert job.state == "analysed" and job.preview["counts"]["create"] == 2
+    assert mail.outbox == []
+    assert not Membership.objects.filter(jurisdiction=alpha).exists()
+    with patches[0], patches[1], django_capture_on_commit_callbacks(execute=True):
+        officer.post(f"/deploiement/imports/{job.pk}/confirmer/")
+    assert Membership.objects.filter(jurisdiction=alpha).count() == 2
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "jules@justice.fr",
+        "lea@justice.fr",
+    ]
