@@ -22,8 +22,11 @@ app.autodiscover_tasks(
         "jurisdiction_apps.scheduling",
         "jurisdiction_apps.notifications",
         "shared.national_stats",
+        "onboarding",
     ]
 )
+# The import jobs' tasks live beside their views (onboarding/import_tasks.py).
+app.autodiscover_tasks(["onboarding"], related_name="import_tasks")
 
 # name of the beat entry -> (task run in each jurisdiction, interval setting name[, scope]);
 # scope "live" (the default) or "all" (onboarding and suspended jurisdictions too).
