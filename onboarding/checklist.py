@@ -23,9 +23,8 @@ from tenants.models import JurisdictionEvent, Membership
 
 from .models import TestSms
 
-# JurisdictionEvent.kind of the officer's confirmation that the SMS texts were reviewed. Not (yet)
-# one of JurisdictionEvent.Kind's choices: adding it there needs a migration of the tenants app.
-SMS_TEXTS_REVIEWED = "sms_texts_reviewed"
+# JurisdictionEvent.kind of the officer's confirmation that the SMS texts were reviewed.
+SMS_TEXTS_REVIEWED = JurisdictionEvent.Kind.SMS_TEXTS_REVIEWED
 
 
 @dataclass(frozen=True)

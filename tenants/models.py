@@ -203,6 +203,7 @@ class JurisdictionEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", "Création"
         STATUS_CHANGED = "status_changed", "Changement de statut"
+        SMS_TEXTS_REVIEWED = "sms_texts_reviewed", "Textes des SMS relus"
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
