@@ -14,10 +14,17 @@ from onboarding.constants import ImportKind, ImportState
 from onboarding.models import ImportJob
 
 from .agents import AgentsImporter
+from .appointments import AppointmentsImporter
 from .base import ImportRefused, Plan
 from .people import PeopleImporter
+from .places import PlacesImporter
 
-IMPORTERS = {ImportKind.PEOPLE: PeopleImporter, ImportKind.AGENTS: AgentsImporter}
+IMPORTERS = {
+    ImportKind.PEOPLE: PeopleImporter,
+    ImportKind.AGENTS: AgentsImporter,
+    ImportKind.APPOINTMENTS: AppointmentsImporter,
+    ImportKind.PLACES: PlacesImporter,
+}
 PROGRESS_TIMEOUT = 24 * 3600
 SUPPORTED_KINDS = tuple(IMPORTERS)
 
