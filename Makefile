@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-stats faults-sms clean-var help
+.PHONY: run test test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-stats bench-import faults-sms clean-var help
 
 help:
 	@echo "make run            start the platform with demo data (http://localhost:$${PORT:-8000}/)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-public   public site under 20 users: cached service page, directory search (needs wrk)"
 	@echo "make bench-sms      SMS throughput: 50 jurisdictions x 2,000 reminders due at once"
 	@echo "make bench-stats    national statistics: 200 jurisdictions x 1 year, refresh and dashboard (needs wrk)"
+	@echo "make bench-import   imports: 20,000 people, 100,000 appointments, 300 agents vs django-import-export and COPY"
 	@echo "make faults-sms     SMS exactly once through a killed worker, a 503 outage, a Redis restart"
 	@echo "make lock           re-lock requirements.lock (runtime) and requirements-dev.lock"
 
@@ -68,6 +69,9 @@ bench-sms: $(STAMP)
 bench-stats: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/stats.py
+
+bench-import: $(STAMP)
+	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/imports.py
 
 faults-sms: $(STAMP)
 	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/faults_sms.py
