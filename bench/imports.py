@@ -36,6 +36,7 @@ import resource
 import subprocess
 import sys
 import time
+import uuid
 from datetime import date, datetime, timedelta
 from importlib import import_module
 from pathlib import Path
@@ -567,13 +568,31 @@ def run_baseline() -> dict:
 
 # --- (c) COPY ----------------------------------------------------------------------------------
 def run_copy() -> dict:
+    with (VAR / "clean.pickle").open("rb") as source:
+        clean = pickle.load(source)
+    # The floor: COPY into the tables as they are, audit triggers firing (one pghistory row per
+    # row), with the two settings those triggers read (pgtrigger.ignore, the pghistory context)
+    # set once for the transaction. Unset, each row raises and catches an error in both trigger
+    # functions (a subtransaction rolled back per call), which costs ~5 times the COPY itself
+    # and grows with the transaction: BENCH_COPY_UNSET=1 measures that too (minutes).
+    figures = copy_into(prepare("copy"), clean, audited=True)
+    if os.environ.get("BENCH_COPY_UNSET") == "1":
+        figures["settings_unset_s"] = copy_into(
+            prepare("copy-unset"), clean, audited=True, settings=False
+        )["seconds"]
+    # Beside it, not a goal: the same COPY with the tables' triggers off (no audit rows; the
+    # foreign keys were resolved by the lookups), what the audit costs.
+    without = copy_into(prepare("copy-raw"), clean, audited=False)
+    figures["without_audit_s"] = without["seconds"]
+    figures["without_audit_rows"] = without["rows"]
+    return figures
+
+
+def copy_into(jurisdiction, clean: dict, *, audited: bool, settings: bool = True) -> dict:
     from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
     from jurisdiction_apps.scheduling.constants import AppointmentState, NotifyMode
 
-    jurisdiction = prepare("copy")
     setup_agents(jurisdiction)  # not measured: users and memberships live in the public schema
-    with (VAR / "clean.pickle").open("rb") as source:
-        clean = pickle.load(source)
     agent_ids = dict(
         get_user_model()
         .objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
@@ -592,6 +611,15 @@ def run_copy() -> dict:
         now = timezone.now()
         with transaction.atomic(), connection.cursor() as wrapper:
             cursor = wrapper.cursor  # psycopg's own cursor
+            if not audited:  # a superuser's setting, as bench/stats.py uses
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            elif settings:
+                cursor.execute(
+                    "SELECT set_config('pgtrigger.ignore', '{}', true), "
+                    "set_config('pghistory.context_id', %s, true), "
+                    "set_config('pghistory.context_metadata', '{\"bench\": \"copy\"}', true)",
+                    [str(uuid.uuid4())],
+                )
             columns = ", ".join(PERSON_COLUMNS)
             with cursor.copy(f"COPY people_person ({columns}) FROM STDIN") as copy:
                 for last, first, birth, appi, residence, city in clean["people"]:
@@ -662,6 +690,7 @@ def child(path: str) -> dict:
     if completed.returncode != 0 or not lines:
         sys.stdout.write(completed.stdout)
         raise SystemExit(f"bench-import: the {path} path failed (exit {completed.returncode})")
+    print(f"  {path}: {lines[-1]}", flush=True)
     return json.loads(lines[-1])
 
 
@@ -727,6 +756,8 @@ def main() -> None:
         "copy_appointments_s": copy["appointments_s"],
         "copy_rows_per_s": rate(people_rows + appointment_rows, copy["seconds"]),
         "copy_peak_mb": copy["peak_mb"],
+        "copy_without_audit_s": copy["without_audit_s"],
+        "copy_settings_unset_s": copy.get("settings_unset_s"),
         "speed_up_vs_baseline": round(baseline_s / ours_s, 1) if ours_s else None,
         "ratio_to_copy": round(ours_s / copy_s, 2) if copy_s else None,
         "files_mb": generated["file_mb"],
@@ -749,7 +780,8 @@ def main() -> None:
     )
     print(
         f"(c) COPY of clean rows: {copy['seconds']:.1f} s (people {copy['people_s']:.1f} s) → "
-        f"ours is {figures['ratio_to_copy']}× the floor"
+        f"ours is {figures['ratio_to_copy']}× the floor; the same COPY without the audit "
+        f"triggers: {copy['without_audit_s']:.1f} s"
     )
     met = (
         with_appointments
