@@ -23,7 +23,8 @@ than (b), (a) within 3× of (c), (a)'s peak memory under 500 MB.
 
 Environment (all optional): BENCH_PEOPLE (20000), BENCH_APPOINTMENTS (100000), BENCH_AGENTS (300),
 BENCH_SAMPLE_PEOPLE (2000), BENCH_SAMPLE_APPOINTMENTS (5000), BENCH_KEEP=1 (keep the last
-jurisdiction of each path).
+jurisdiction of each path), BENCH_COPY_UNSET=1 (also COPY with the audit triggers' settings unset:
+minutes, see copy_into).
 """
 
 import csv
