@@ -17,7 +17,7 @@ from tenants.constants import Role
 from tenants.models import Membership
 from tenants.urls_helpers import platform_url
 
-from .base import Action, Column, Importer, Plan, PlannedRow, RowError, text
+from .base import Action, Column, Importer, Plan, PlannedRow, RowError, quiet_triggers, text
 
 # Role codes, their labels and the usual ways of writing them → Role.
 ROLE_NAMES = {
@@ -171,6 +171,7 @@ class AgentsImporter(Importer):
         rows = [row for row in plan.rows if row.action in (Action.CREATE, Action.UPDATE)]
         total, done = len(rows), 0
         with transaction.atomic():
+            quiet_triggers()
             new_users = [
                 user_model(
                     email=row.data["email"],

@@ -40,7 +40,17 @@ from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
 from tenants.models import Membership
 
 from . import ics
-from .base import Action, Column, Importer, Plan, PlannedRow, RowError, parse_date, text
+from .base import (
+    Action,
+    Column,
+    Importer,
+    Plan,
+    PlannedRow,
+    RowError,
+    parse_date,
+    quiet_triggers,
+    text,
+)
 from .reading import ReadError
 
 STATE_NAMES = {
@@ -580,6 +590,7 @@ class AppointmentsImporter(Importer):
         actor_id = getattr(acting_user, "pk", None)
         outcome_events = []
         with transaction.atomic(), acting_as(acting_user), _immediate_constraints():
+            quiet_triggers()
             for start in range(0, len(creates), batch):
                 chunk = creates[start : start + batch]
                 appointments = Appointment.objects.bulk_create(

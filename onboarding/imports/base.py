@@ -239,3 +239,14 @@ def parse_date(value) -> dt.date:
             except ValueError:
                 raise ValueError(f"La date « {raw} » n'existe pas.") from None
     raise ValueError(f"Date illisible : « {raw} » (attendu JJ/MM/AAAA).")
+
+
+def quiet_triggers() -> None:
+    """Call at the start of an apply transaction: the audit triggers (django-pgtrigger) read the
+    setting ``pgtrigger.ignore`` for every row and, when it is unset, go through an exception
+    block (a subtransaction per row). Setting it to "ignore nothing" for this transaction keeps
+    every trigger running and takes that cost away."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")

@@ -15,7 +15,17 @@ from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.people.normalisation import clean_appi_number, search_key
 from jurisdiction_apps.people.services import clean_person_data
 
-from .base import Action, Column, Importer, Plan, PlannedRow, RowError, parse_date, text
+from .base import (
+    Action,
+    Column,
+    Importer,
+    Plan,
+    PlannedRow,
+    RowError,
+    parse_date,
+    quiet_triggers,
+    text,
+)
 
 # Measures followed "en milieu ouvert" by the SPIP and the JAP (search_key of APPI's wording).
 # Pre-trial measures (contrôle judiciaire, détention provisoire) and imprisonment are not.
@@ -256,6 +266,7 @@ class PeopleImporter(Importer):
         total, done = len(creates) + len(updates), 0
         batch = self.progress_every
         with transaction.atomic(), acting_as(acting_user):
+            quiet_triggers()
             for start in range(0, len(creates), batch):
                 Person.objects.bulk_create([_person(row) for row in creates[start : start + batch]])
                 done += len(creates[start : start + batch])

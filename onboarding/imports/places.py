@@ -17,7 +17,7 @@ from jurisdiction_apps.organisation.constants import PlaceKind, ServiceKind
 from jurisdiction_apps.organisation.models import Agenda, Place, Service
 from jurisdiction_apps.people.normalisation import search_key
 
-from .base import Action, Column, Importer, Plan, PlannedRow, RowError, text
+from .base import Action, Column, Importer, Plan, PlannedRow, RowError, quiet_triggers, text
 
 KIND_NAMES = {
     search_key(name): kind
@@ -215,6 +215,7 @@ class PlacesImporter(Importer):
         self.check_applicable(plan, valid_only=valid_only)
         rows = [row for row in plan.rows if row.action in (Action.CREATE, Action.UPDATE)]
         with transaction.atomic(), acting_as(acting_user):
+            quiet_triggers()
             creates = [row for row in rows if row.action == Action.CREATE]
             places = Place.objects.bulk_create(
                 [

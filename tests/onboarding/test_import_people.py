@@ -384,3 +384,13 @@ def test_a_real_worker_analyses_then_applies_in_the_jurisdictions_schema(celery_
     wait_for("applied")
     assert people_count(alpha) == 175
     assert officer.get(f"/deploiement/imports/{job.pk}/progression.json").json()["finished"]
+
+
+def test_imported_people_are_in_the_audit_trail(alpha):
+    """The apply quiets pgtrigger's per-row lookup (quiet_triggers): the audit still records."""
+    from django.apps import apps
+
+    run(alpha, appi_file(appi_row(), appi_row("PETIT", "Zoé", "n°202633334444")))
+    with tenant_context(alpha):
+        audit = apps.get_model("people", "PersonAudit")
+        assert audit.objects.filter(pgh_label="insert").count() == 2
