@@ -482,3 +482,14 @@ def test_100000_rows_with_one_bad_row_names_it(base):
     assert count(base) == 99_999
     with tenant_context(base):
         assert Message.objects.count() == 0
+
+
+def test_imported_appointments_are_in_the_audit_trail(base):
+    """New appointments are written with COPY: the audit triggers still record each one."""
+    from django.apps import apps
+
+    future = (timezone.localdate(timezone=base.zone) + dt.timedelta(days=20)).strftime("%d/%m/%Y")
+    run(base, appointments_file(row(date=future, hour="09:00"), row(date=future, hour="10:00")))
+    with tenant_context(base):
+        audit = apps.get_model("scheduling", "AppointmentAudit")
+        assert audit.objects.filter(pgh_label="insert").count() == 2
