@@ -59,6 +59,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tenants.utils import get_public_schema_name, schema_context  # noqa: E402
 
+from jurisdiction_apps.people.constants import PERSON_FIELDS  # noqa: E402
 from jurisdiction_apps.people.normalisation import search_key  # noqa: E402
 from tenants.models import Jurisdiction  # noqa: E402
 from tenants.services import (  # noqa: E402
@@ -155,16 +156,9 @@ PLACES = {  # name → agendas, as in appointments.csv
     "Tribunal judiciaire de Nanterre - SAP": ("Équipe 1", "Équipe 2", "Cabinet JAP 3"),
     "SPIP 92 - Antenne de Gennevilliers": ("Équipe 1", "Équipe 2"),
 }
+# The person's own fields (not the referent: the COPY leaves it empty), then the derived ones.
 PERSON_COLUMNS = (
-    "last_name",
-    "first_names",
-    "birth_date",
-    "phone",
-    "no_mobile_phone",
-    "refuses_sms",
-    "appi_number",
-    "residence",
-    "city",
+    *(name for name in PERSON_FIELDS if name != "referent"),
     "search_name",
     "created_at",
 )
