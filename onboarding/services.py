@@ -2,7 +2,6 @@
 texts, going live. Views and tasks call these; they never write the models themselves."""
 
 import base64
-import hashlib
 import hmac
 import logging
 import secrets
@@ -10,13 +9,13 @@ import time
 import uuid
 from dataclasses import fields
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from jurisdiction_apps.core.digests import keyed_digest
 from jurisdiction_apps.notifications.encoding import UCS2, measure
 from jurisdiction_apps.notifications.providers import (
     Outcome,
@@ -121,8 +120,7 @@ def run_creation(creation_id: int) -> str:
 
 # --- test SMS ------------------------------------------------------------------------------------
 def _code_hash(test_sms_key: str, code: str) -> str:
-    message = f"onboarding-test-sms:{test_sms_key}:{code}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return keyed_digest(f"onboarding-test-sms:{test_sms_key}:{code}")
 
 
 def _key(jurisdiction, phone: str) -> str:

@@ -5,16 +5,14 @@ of the last request. It is worth nothing on another host (cookies are per host) 
 schema (checked on every request), and it ends after IDLE_TIMEOUT_SECONDS without activity.
 """
 
-import hashlib
-import hmac
 import time
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import connection
 from django.shortcuts import redirect, render
 
+from jurisdiction_apps.core.digests import keyed_digest
 from jurisdiction_apps.people.models import Person
 from tenants.constants import JurisdictionStatus
 
@@ -48,8 +46,7 @@ def current_person(request) -> Person | None:
 
 def phone_tag(person: Person) -> str:
     """A short keyed digest of the number signed in with (no number in the session)."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), person.phone.encode(), hashlib.sha256)
-    return digest.hexdigest()[:16]
+    return keyed_digest(person.phone)[:16]
 
 
 def sign_in(request, person: Person) -> None:
