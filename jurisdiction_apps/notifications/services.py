@@ -21,7 +21,14 @@ from jurisdiction_apps.people.normalisation import PhoneError, display_phone, pa
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
 from shared.sms_texts.models import NationalTemplate
 
-from .constants import PENDING_STATES, FailureReason, MessageKind, MessageState, PortalSmsKind
+from .constants import (
+    PENDING_STATES,
+    REQUESTED_KINDS,
+    FailureReason,
+    MessageKind,
+    MessageState,
+    PortalSmsKind,
+)
 from .defaults import DEFAULT_TEXTS
 from .models import Message, StopToken, TemplateOverride
 from .templating import SAMPLE_VALUES, render, validate_template, with_stop_line
@@ -42,9 +49,11 @@ def _jurisdiction():
 
 
 # --- who can get an SMS ----------------------------------------------------------------------
-def unsendable_reason(person: Person) -> str:
-    """Why this person gets no SMS ("" when they can): no mobile, refusal, landline."""
-    if person.refuses_sms:
+def unsendable_reason(person: Person, kind: str = "") -> str:
+    """Why this person gets no SMS of ``kind`` ("" when they can): no mobile, refusal, landline.
+
+    A STOP is about our messages: it does not stop a sign-in code the person just asked for."""
+    if person.refuses_sms and kind not in REQUESTED_KINDS:
         return FailureReason.REFUSES_SMS
     if person.no_mobile_phone or not person.phone:
         return FailureReason.NO_MOBILE

@@ -9,7 +9,6 @@
 - Requests are rate-limited per number and per address (fixed windows in Redis).
 """
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -23,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jurisdiction_apps.core.audit import audited
+from jurisdiction_apps.core.digests import keyed_digest
 from jurisdiction_apps.notifications.constants import PortalSmsKind
 from jurisdiction_apps.notifications.services import unsendable_reason
 from jurisdiction_apps.people.models import Person
@@ -97,12 +97,8 @@ class Pending:
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def _keyed(value: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
-
-
 def hash_code(person_id: int, code: str) -> str:
-    return _keyed(f"{connection.schema_name}:{person_id}:{code}")
+    return keyed_digest(f"{connection.schema_name}:{person_id}:{code}")
 
 
 def new_code() -> str:
@@ -136,7 +132,7 @@ def _take(scope: str, value: str, rules) -> int:
     try:
         for limit, seconds in rules:
             window = int(time.time() // seconds)
-            digest = _keyed(value)[:32]  # no number in clear in Redis
+            digest = keyed_digest(value)[:32]  # no number in clear in Redis
             key = f"portal:rate:{connection.schema_name}:{scope}:{digest}:{seconds}:{window}"
             cache.add(key, 0, timeout=seconds + 60)
             count = cache.incr(key)
@@ -159,8 +155,7 @@ def _person_for(phone: str) -> Person | None:
     person = Person.objects.active().filter(phone=phone).first()
     if person is None or person.no_mobile_phone:
         return None
-    reason = unsendable_reason(person)
-    return person if reason in ("", "refuses_sms") else None
+    return None if unsendable_reason(person, PortalSmsKind.SIGN_IN_CODE) else person
 
 
 def _send_code(person: Person, now) -> SignInCode:

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from jurisdiction_apps.notifications.constants import MessageState, PortalSmsKind
+from jurisdiction_apps.notifications.constants import REQUESTED_KINDS, MessageState, PortalSmsKind
 from jurisdiction_apps.notifications.models import Message
 from jurisdiction_apps.notifications.services import unsendable_reason
 from jurisdiction_apps.notifications.timing import immediate_send_time
@@ -28,16 +28,14 @@ def queue_portal_sms(person, kind: PortalSmsKind, text: str) -> Message:
 
     jurisdiction = connection.tenant
     now = timezone.now()
-    reason = unsendable_reason(person)
-    if kind == PortalSmsKind.SIGN_IN_CODE and reason == "refuses_sms":
-        reason = ""
+    reason = unsendable_reason(person, kind)
     if reason:
         return Message.objects.create(
             person=person, kind=kind, state=MessageState.NOT_SENDABLE, reason=reason, text=""
         )
     due_at = (
         now
-        if kind == PortalSmsKind.SIGN_IN_CODE
+        if kind in REQUESTED_KINDS
         else immediate_send_time(now, jurisdiction.zone, jurisdiction.quiet_hours)
     )
     message = Message.objects.create(person=person, kind=kind, due_at=due_at, text=text)
