@@ -171,35 +171,31 @@ def blank_out_code(text: str) -> str:
     return re.sub(r"\b\d{6}\b", "••••••", text)
 
 
-def hand_over_messages(ids: list[int]) -> int:
-    """Claim these due messages (portal SMS) and hand them over at once, after the commit."""
+def _hand_over_now(sql: str, **params) -> int:
+    """Claim the due messages ``sql`` selects and hand them over at once, after the commit.
+
+    Nothing leaves a jurisdiction before it goes live (imports, training); if the broker is
+    unreachable, the sweep hands them over later."""
     if not _is_live():
         return 0
     try:
         with transaction.atomic():
-            claimed = _claim(CLAIM_IDS_SQL, now=timezone.now(), ids=list(ids))
+            claimed = _claim(sql, now=timezone.now(), **params)
             _hand_over(claimed)
-    except Exception:  # the sweep will hand them over
+    except Exception:  # the change is done; the sweep will hand them over
         logger.warning("sms: immediate hand-over failed, left to the sweep", exc_info=True)
         return 0
     return len(claimed)
+
+
+def hand_over_messages(ids: list[int]) -> int:
+    """These due messages (portal SMS), at once."""
+    return _hand_over_now(CLAIM_IDS_SQL, ids=list(ids))
 
 
 def hand_over_event(event_id: int) -> int:
-    """Claim the due messages of one event (a summon, by day) and hand them over at once.
-
-    Called after the booking commits; if the broker is unreachable the sweep sends them later.
-    """
-    if not _is_live():
-        return 0  # nothing leaves a jurisdiction before it goes live (imports, training)
-    try:
-        with transaction.atomic():
-            claimed = _claim(CLAIM_EVENT_SQL, now=timezone.now(), event=event_id)
-            _hand_over(claimed)
-    except Exception:  # the booking is done; the sweep will hand them over
-        logger.warning("sms: immediate hand-over failed, left to the sweep", exc_info=True)
-        return 0
-    return len(claimed)
+    """The due messages of one event (a summon, by day), at once after the booking commits."""
+    return _hand_over_now(CLAIM_EVENT_SQL, event=event_id)
 
 
 def recover_stuck(now=None) -> int:
@@ -254,13 +250,6 @@ def _finish(message: Message, state: str, now, reason: str = "") -> None:
         message.cancelled_at = now
 
 
-def _unsendable(message: Message) -> str:
-    reason = unsendable_reason(message.person)
-    if reason == FailureReason.REFUSES_SMS and message.kind in REQUESTED_KINDS:
-        return ""  # a STOP is about our messages, not a code the person just asked for
-    return reason
-
-
 def _is_live() -> bool:
     return getattr(connection.tenant, "status", None) == JurisdictionStatus.LIVE
 
@@ -300,7 +289,7 @@ def _prepare(ids, now) -> tuple[list[Prepared], int]:
                 _finish(message, MessageState.CANCELLED, now)
             elif message.kind in ANNOUNCING and appointment.starts_at <= now:
                 _finish(message, MessageState.FAILED, now, FailureReason.EXPIRED)
-            elif reason := _unsendable(message):
+            elif reason := unsendable_reason(message.person, message.kind):
                 _finish(message, MessageState.NOT_SENDABLE, now, reason)
             elif message.attempt_count >= message.attempt_limit:
                 _finish(message, MessageState.FAILED, now, FailureReason.EXHAUSTED)
