@@ -16,16 +16,22 @@ pytestmark = pytest.mark.e2e
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def test_an_officer_creates_a_jurisdiction_and_opens_its_checklist(
-    page, live_url, committed_db, celery_worker, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path  # the logo (worker and live server run in this process)
-    base = live_url.format(host="localhost")
+def sign_in_officer(page, base):
+    """A deployment officer signs in on the public host."""
     officer = UserFactory(deployment_officer=True)
     page.goto(base + "/comptes/login/")
     page.get_by_label("Adresse électronique professionnelle").fill(officer.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    return officer
+
+
+def test_an_officer_creates_a_jurisdiction_and_opens_its_checklist(
+    page, live_url, committed_db, celery_worker, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path  # the logo (worker and live server run in this process)
+    base = live_url.format(host="localhost")
+    sign_in_officer(page, base)
 
     page.goto(base + "/deploiement/")
     page.get_by_role("link", name="Créer une juridiction").click()

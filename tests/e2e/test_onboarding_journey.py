@@ -28,8 +28,8 @@ from jurisdiction_apps.scheduling.models import Appointment, SlotTemplate
 from tenants.constants import JurisdictionStatus
 from tenants.models import Jurisdiction
 from tests.e2e.axe import assert_accessible
+from tests.e2e.test_onboarding_creation import sign_in_officer
 from tests.e2e.test_sms_journey import receipts_gateway  # noqa: F401
-from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +84,6 @@ def confirm_and_wait(page, *, valid_only=False):
     if valid_only:
         page.locator("label[for=valid_only]").click()
     page.get_by_role("button", name="Importer").click()
-    expect(page.locator("#import-progress progress, main")).not_to_have_count(0)
     expect(page.locator("main")).to_contain_text("Importé", timeout=60_000)
 
 
@@ -100,11 +99,7 @@ def test_an_officer_opens_a_jurisdiction_from_the_sample_files_and_an_agent_sign
 ):
     settings.MEDIA_ROOT = tmp_path
     base = live_url.format(host="localhost")
-    officer = UserFactory(deployment_officer=True)
-    page.goto(base + "/comptes/login/")
-    page.get_by_label("Adresse électronique professionnelle").fill(officer.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in_officer(page, base)
 
     # 1. Create the jurisdiction.
     page.goto(base + "/deploiement/juridictions/nouvelle/")
