@@ -77,7 +77,7 @@ MAX_DURATION = 600
 COPY_EXTRA = ("notify_mode", "booked_by_id", "state_changed_at", "created_at", "case_numbers")
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One row of the file or one VEVENT, before it is matched against the database."""
 
@@ -100,6 +100,7 @@ class Entry:
     state: str = AppointmentState.BOOKED
 
 
+@functools.lru_cache(maxsize=50_000)  # a calendar repeats the same days and hours
 def localise(wall: dt.datetime, zone) -> tuple[dt.datetime, str]:
     """An aware datetime from a wall time; ValueError (French) in a daylight-saving gap.
 
@@ -130,7 +131,11 @@ def parse_time(value) -> dt.time:
     if isinstance(value, float | int) and not isinstance(value, bool) and 0 <= value < 1:
         minutes = round(value * 24 * 60)  # a time cell without a time format
         return dt.time(minutes // 60, minutes % 60)
-    raw = text(value)
+    return _parse_time_text(text(value))
+
+
+@functools.lru_cache(maxsize=5_000)
+def _parse_time_text(raw: str) -> dt.time:
     if not raw:
         raise ValueError("Heure manquante.")
     match = re.fullmatch(r"(\d{1,2})\s*[:hH.]\s*(\d{2})?(?::(\d{2}))?", raw)

@@ -6,6 +6,7 @@ are the first kinds; appointments and places plug into the same engine.
 """
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -56,7 +57,7 @@ class RowError:
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedRow:
     line: int
     action: str
@@ -113,6 +114,23 @@ class Plan:
         return lines
 
 
+class Records:
+    """The rows as (line, {column key: value}), built one at a time while ``plan_rows`` reads
+    them: a list of 100,000 dicts beside the table would double the analysis' memory."""
+
+    def __init__(self, rows: list, positions: dict[str, int]):
+        self.rows, self.positions = rows, positions
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        positions = tuple(self.positions.items())
+        for line, values in self.rows:
+            width = len(values)
+            yield line, {key: (values[index] if index < width else "") for key, index in positions}
+
+
 class ImportRefused(Exception):
     """Apply asked on a plan with errors, without the valid-rows-only choice."""
 
@@ -151,14 +169,7 @@ class Importer:
                 "Le fichier ne contient que la ligne d'en-tête : aucune ligne à importer."
             )
             return plan
-        records = []
-        for line, values in table.rows:
-            record = {
-                key: (values[index] if index < len(values) else "")
-                for key, index in positions.items()
-            }
-            records.append((line, record))
-        self.plan_rows(records, plan)
+        self.plan_rows(Records(table.rows, positions), plan)
         return plan
 
     def map_columns(self, table: Table) -> dict[str, int]:
@@ -181,7 +192,7 @@ class Importer:
     def label(self, key: str) -> str:
         return next(column.label for column in self.columns if column.key == key)
 
-    def plan_rows(self, records: list[tuple[int, dict]], plan: Plan) -> None:
+    def plan_rows(self, records: "Records", plan: Plan) -> None:
         raise NotImplementedError
 
     # --- applying --------------------------------------------------------------------------
@@ -210,6 +221,8 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def text(value) -> str:
+    if type(value) is str:
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -227,7 +240,13 @@ def parse_date(value) -> dt.date:
         if 1 <= value < 100000:  # an Excel serial number (a date cell without a date format)
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ValueError(f"Date illisible : « {text(value)} ».")
-    raw = text(value)
+    return _parse_date_text(text(value))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _parse_date_text(raw: str) -> dt.date:
+    """Cached: a file repeats the same few hundred days and birth dates (errors are not cached:
+    they raise)."""
     if not raw:
         raise ValueError("Date manquante.")
     for pattern, order in DATE_PATTERNS:

@@ -55,7 +55,9 @@ def read_table(data: bytes) -> Table:
     if b"\x00" in data[:65536]:
         raise ReadError(f"Ce fichier n'est pas un tableau CSV ou XLSX. {SAVE_AS}")
     text, encoding = _decode(data)
-    return _read_csv(text, encoding)
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    del text  # validated; the rows are read from the bytes again, as a stream
+    return _read_csv(data, encoding, first_line)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -96,20 +98,24 @@ def _delimiter(first_line: str) -> str:
     return ";" if outside_quotes.count(";") >= outside_quotes.count(",") else ","
 
 
-def _read_csv(text: str, encoding: str) -> Table:
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+def _read_csv(data: bytes, encoding: str, first_line: str) -> Table:
+    """Memory: the rows are decoded as a stream (an io.StringIO of the whole text would hold it
+    four bytes per character), and a value repeated down a column (a place, a type, a date) is
+    kept once."""
     delimiter = _delimiter(first_line)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
     try:
         headers = [cell.strip() for cell in next(reader)]
     except StopIteration:
         raise ReadError("Le fichier est vide.") from None
-    rows = []
+    rows, seen = [], {}
+    keep = seen.setdefault
     line = reader.line_num + 1
     try:
         for values in reader:
             if any(value.strip() for value in values):
-                rows.append((line, values))
+                rows.append((line, [keep(value, value) for value in values]))
             line = reader.line_num + 1
     except csv.Error as error:
         raise ReadError(f"Ligne {line} illisible : {error}.") from error
