@@ -40,7 +40,58 @@ def sniff_logo(content: bytes) -> str | None:
     return None
 
 
-class CreationForm(DsfrMixin, forms.Form):
+def primary_colour_field() -> forms.CharField:
+    return forms.CharField(
+        label="Couleur principale",
+        max_length=7,
+        initial="#000091",
+        help_text="En hexadécimal, par exemple #000091.",
+    )
+
+
+def logo_field(*, label: str = "Logo", widget=forms.ClearableFileInput) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text="PNG, JPEG ou SVG, 1 Mo au plus.",
+        widget=widget(attrs={"accept": "image/png,image/jpeg,image/svg+xml"}),
+    )
+
+
+class BrandingMixin:
+    """The checks of a jurisdiction's colour and logo, shared by the creation form and the
+    branding form. The form declares ``primary_colour`` and ``logo`` (the field helpers above);
+    once valid, ``logo_content`` is (extension, content) of an accepted logo, or None."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.logo_content: tuple[str, bytes] | None = None
+        self.fields["logo"].widget.attrs["class"] = "fr-upload"
+
+    def clean_primary_colour(self):
+        value = self.cleaned_data["primary_colour"].strip()
+        colour_validator(value)
+        return value.lower()
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise ValidationError("Le logo dépasse 1 Mo : réduisez-le.")
+        content = upload.read(LOGO_MAX_BYTES + 1)
+        if len(content) > LOGO_MAX_BYTES:
+            raise ValidationError("Le logo dépasse 1 Mo : réduisez-le.")
+        kind = sniff_logo(content)
+        if kind is None:
+            raise ValidationError("Le logo doit être une image PNG, JPEG ou SVG.")
+        if kind == "svg" and SVG_FORBIDDEN.search(content):
+            raise ValidationError("Ce SVG contient un script ou un lien actif : il est refusé.")
+        self.logo_content = (kind, content)
+        return upload
+
+
+class CreationForm(BrandingMixin, DsfrMixin, forms.Form):
     name = forms.CharField(label="Nom affiché", max_length=200)
     tj_name = forms.CharField(label="Nom du tribunal judiciaire", max_length=200, required=False)
     spip_name = forms.CharField(label="Nom du SPIP", max_length=200, required=False)
@@ -77,23 +128,8 @@ class CreationForm(DsfrMixin, forms.Form):
         initial="JUSTICE",
         help_text="3 à 11 lettres latines ou chiffres, pas uniquement des chiffres.",
     )
-    primary_colour = forms.CharField(
-        label="Couleur principale",
-        max_length=7,
-        initial="#000091",
-        help_text="En hexadécimal, par exemple #000091.",
-    )
-    logo = forms.FileField(
-        label="Logo",
-        required=False,
-        help_text="PNG, JPEG ou SVG, 1 Mo au plus.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/svg+xml"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.logo_content: tuple[str, bytes] | None = None
-        self.fields["logo"].widget.attrs["class"] = "fr-upload"
+    primary_colour = primary_colour_field()
+    logo = logo_field()
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip().lower()
@@ -139,28 +175,6 @@ class CreationForm(DsfrMixin, forms.Form):
         sender_name_validator(value)
         return value
 
-    def clean_primary_colour(self):
-        value = self.cleaned_data["primary_colour"].strip()
-        colour_validator(value)
-        return value.lower()
-
-    def clean_logo(self):
-        upload = self.cleaned_data.get("logo")
-        if not upload:
-            return None
-        if upload.size > LOGO_MAX_BYTES:
-            raise ValidationError("Le logo dépasse 1 Mo : réduisez-le.")
-        content = upload.read(LOGO_MAX_BYTES + 1)
-        if len(content) > LOGO_MAX_BYTES:
-            raise ValidationError("Le logo dépasse 1 Mo : réduisez-le.")
-        kind = sniff_logo(content)
-        if kind is None:
-            raise ValidationError("Le logo doit être une image PNG, JPEG ou SVG.")
-        if kind == "svg" and SVG_FORBIDDEN.search(content):
-            raise ValidationError("Ce SVG contient un script ou un lien actif : il est refusé.")
-        self.logo_content = (kind, content)
-        return upload
-
     def clean(self):
         cleaned = super().clean()
         slug = cleaned.get("slug")
@@ -174,6 +188,28 @@ class CreationForm(DsfrMixin, forms.Form):
         data = dict(self.cleaned_data)
         data.pop("logo", None)
         return data
+
+
+class BrandingForm(BrandingMixin, DsfrMixin, forms.Form):
+    """The branding of an existing jurisdiction: banner name, colour, logo replaced or removed."""
+
+    brand_name = forms.CharField(
+        label="Nom sur le bandeau",
+        max_length=Jurisdiction._meta.get_field("brand_name").max_length,
+        required=False,
+        help_text="Affiché en tête du portail et de l'espace des agents ; vide : le nom affiché.",
+    )
+    primary_colour = primary_colour_field()
+    logo = logo_field(label="Nouveau logo", widget=forms.FileInput)
+    remove_logo = forms.BooleanField(label="Retirer le logo actuel", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("remove_logo") and self.logo_content is not None:
+            self.add_error(
+                "remove_logo", "Choisissez : remplacer le logo ou le retirer, pas les deux."
+            )
+        return cleaned
 
 
 class TestSmsForm(DsfrMixin, forms.Form):

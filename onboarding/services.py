@@ -60,6 +60,25 @@ def request_creation(data: dict, *, logo: tuple[str, bytes] | None = None, actin
     return creation
 
 
+def save_logo(jurisdiction: Jurisdiction, ext: str, content: bytes) -> None:
+    """Write an already checked logo into the jurisdiction's media folder and point its ``logo``
+    field at it; the caller saves the row."""
+    with tenant_context(jurisdiction):
+        jurisdiction.logo.save(
+            f"logo-{uuid.uuid4().hex[:8]}.{ext}", ContentFile(content), save=False
+        )
+
+
+def _delete_logo_file(jurisdiction: Jurisdiction, name: str) -> None:
+    if not name:
+        return
+    with tenant_context(jurisdiction):
+        try:
+            jurisdiction.logo.storage.delete(name)
+        except OSError:  # a file already gone is no reason to fail
+            logger.warning("logo %s of %s could not be deleted", name, jurisdiction.slug)
+
+
 def _error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
@@ -92,12 +111,7 @@ def run_creation(creation_id: int) -> str:
                 JurisdictionSpec(**spec_data), acting_user=creation.requested_by
             )
             if logo:
-                with tenant_context(jurisdiction):
-                    jurisdiction.logo.save(
-                        f"logo-{uuid.uuid4().hex[:8]}.{logo['ext']}",
-                        ContentFile(base64.b64decode(logo["data"])),
-                        save=False,
-                    )
+                save_logo(jurisdiction, logo["ext"], base64.b64decode(logo["data"]))
                 jurisdiction.save(update_fields=["logo"])
     except Exception as error:  # any failure is recorded for the officer
         if not isinstance(error, ValidationError):
@@ -116,6 +130,55 @@ def run_creation(creation_id: int) -> str:
         creation.spec = {**creation.spec, "logo": {"ext": logo["ext"], "saved": True}}
     creation.save(update_fields=["state", "jurisdiction", "finished_at", "seconds", "spec"])
     return creation.state
+
+
+# --- branding ------------------------------------------------------------------------------------
+# JurisdictionEvent.kind of a branding change made from onboarding. Not (yet) one of
+# JurisdictionEvent.Kind's choices: adding it there needs a migration of tenants.
+BRANDING_CHANGED = "branding_changed"
+
+
+def update_branding(
+    jurisdiction: Jurisdiction,
+    *,
+    brand_name: str,
+    primary_colour: str,
+    logo: tuple[str, bytes] | None = None,
+    remove_logo: bool = False,
+    acting_user,
+) -> JurisdictionEvent | None:
+    """Change the banner name, colour and logo (replaced by ``logo``, an already checked
+    (extension, content), or removed). Records what changed in a jurisdiction event; None when
+    nothing changed. The previous logo file is deleted once the change is committed."""
+    with transaction.atomic():
+        locked = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+        changes: dict[str, dict] = {}
+        for field, value in (("brand_name", brand_name), ("primary_colour", primary_colour)):
+            if getattr(locked, field) != value:
+                changes[field] = {"from": getattr(locked, field), "to": value}
+                setattr(locked, field, value)
+        previous_logo = locked.logo.name or ""
+        if logo is not None:
+            save_logo(locked, *logo)
+            changes["logo"] = {"from": previous_logo, "to": locked.logo.name}
+        elif remove_logo and previous_logo:
+            locked.logo = ""
+            changes["logo"] = {"from": previous_logo, "to": ""}
+        if not changes:
+            return None
+        new_logo = locked.logo.name if logo is not None else ""
+        try:
+            locked.save(update_fields=list(changes))
+            event = JurisdictionEvent.objects.create(
+                jurisdiction=locked, kind=BRANDING_CHANGED, actor=acting_user, details=changes
+            )
+        except Exception:
+            _delete_logo_file(locked, new_logo)  # the row never pointed at it
+            raise
+        if "logo" in changes:
+            transaction.on_commit(lambda: _delete_logo_file(locked, previous_logo))
+    jurisdiction.refresh_from_db()
+    return event
 
 
 # --- test SMS ------------------------------------------------------------------------------------

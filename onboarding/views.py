@@ -1,5 +1,5 @@
 """Screens of onboarding on the public host: create a jurisdiction, follow its preparation, its
-go-live checklist. Deployment officers act; the national team may look."""
+go-live checklist, its branding. Deployment officers act; the national team may look."""
 
 from functools import wraps
 
@@ -18,7 +18,7 @@ from tenants.urls_helpers import jurisdiction_home_url
 
 from . import checklist, services
 from .constants import CreationState
-from .forms import CreationForm, OverrideForm, TestCodeForm, TestSmsForm
+from .forms import BrandingForm, CreationForm, OverrideForm, TestCodeForm, TestSmsForm
 from .models import CreationRequest, TestSms
 
 VIEWERS = (NationalRole.DEPLOYMENT_OFFICER, NationalRole.NATIONAL_TEAM)
@@ -126,6 +126,38 @@ def _checklist_page(request, jurisdiction, **forms):
 @viewer_required
 def jurisdiction_checklist(request, slug: str):
     return _checklist_page(request, _jurisdiction(slug))
+
+
+@officer_required
+def branding(request, slug: str):
+    jurisdiction = _jurisdiction(slug)
+    initial = {"brand_name": jurisdiction.brand_name, "primary_colour": jurisdiction.primary_colour}
+    form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            event = services.update_branding(
+                jurisdiction,
+                brand_name=form.cleaned_data["brand_name"],
+                primary_colour=form.cleaned_data["primary_colour"],
+                logo=form.logo_content,
+                remove_logo=form.cleaned_data["remove_logo"],
+                acting_user=request.user,
+            )
+            if event is None:
+                messages.info(request, "Identité visuelle inchangée : aucune modification.")
+            else:
+                messages.success(request, "Identité visuelle enregistrée.")
+            return redirect("onboarding:checklist", slug=slug)
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "onboarding/branding.html",
+        # "target", not "jurisdiction": the layout would take the host's branding
+        {"target": jurisdiction, "form": form},
+        status=status,
+    )
 
 
 @officer_required
