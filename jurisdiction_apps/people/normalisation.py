@@ -53,6 +53,31 @@ class ParsedPhone:
     is_mobile: bool
 
 
+# Metropolitan France and the overseas departments and collectivities share one national
+# numbering plan: "0692 12 34 56" dialled in Nanterre reaches a Réunion mobile (+262 692...),
+# "06 12 34 56 78" dialled in Saint-Denis a metropolitan one (+33 6...).
+FRENCH_NUMBERING_PLAN = ("FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF")
+
+
+def _elsewhere_in_france(text: str, region: str):
+    """A national number invalid in the jurisdiction's region but valid in exactly one other
+    region of the French plan (a number valid in two would be ambiguous: left invalid)."""
+    if text.startswith("+"):
+        return None
+    found = []
+    for other in FRENCH_NUMBERING_PLAN:
+        if other == region:
+            continue
+        try:
+            number = phonenumbers.parse(text, other)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            found.append(number)
+    unique = {phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164): n for n in found}
+    return next(iter(unique.values())) if len(unique) == 1 else None
+
+
 def parse_phone(raw: str, region: str) -> ParsedPhone:
     """Parse a number typed in national or international form, with the jurisdiction's region."""
     text = (raw or "").strip()
@@ -64,6 +89,8 @@ def parse_phone(raw: str, region: str) -> ParsedPhone:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
         raise PhoneError("Ce numéro de téléphone n'est pas lisible.") from error
+    if not phonenumbers.is_valid_number(number) and region in FRENCH_NUMBERING_PLAN:
+        number = _elsewhere_in_france(text, region) or number
     if not phonenumbers.is_possible_number(number):
         raise PhoneError("Ce numéro de téléphone est incomplet ou trop long.")
     if not phonenumbers.is_valid_number(number):
