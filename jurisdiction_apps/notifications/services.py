@@ -404,7 +404,8 @@ def retry_message(message: Message, *, acting_user) -> Message:
 # --- going live ------------------------------------------------------------------------------
 def schedule_missing_reminders(now=None) -> int:
     """Reminders of the future booked appointments that have no live one (imported appointments
-    are created without SMS); called when the jurisdiction goes live. Never a summon: the usual
+    are created without SMS); called when the jurisdiction goes live, and after an import into a
+    jurisdiction already live. Never a summon: the usual
     reminder timing (``reminder_send_time``, nothing sent when too late). Idempotent.
 
     The reminder belongs to the appointment's latest event; an appointment without any event gets
@@ -425,31 +426,56 @@ def schedule_missing_reminders(now=None) -> int:
             MessageState.DELIVERED,
         ],
     )
-    appointments = (
-        Appointment.objects.filter(state=AppointmentState.BOOKED, starts_at__gt=now)
-        .filter(~Exists(live_reminder))
-        .select_related("person", "appointment_type")
-    )
-    messages = []
+    reasons: dict[int, str] = {}  # per person: a person has several appointments
+    created = []
     with transaction.atomic():
-        for appointment in appointments.iterator(chunk_size=500):
-            event = appointment.history.order_by("-at", "-pk").first()
-            if event is None:
-                event = AppointmentEvent.objects.create(
+        ids = list(
+            Appointment.objects.filter(state=AppointmentState.BOOKED, starts_at__gt=now)
+            .filter(~Exists(live_reminder))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        # In chunks, a few queries each: a go-live after an import of 100,000 appointments
+        # must not cost one query per appointment.
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start : start + 2000]
+            appointments = list(
+                Appointment.objects.filter(pk__in=chunk).select_related(
+                    "person", "appointment_type"
+                )
+            )
+            latest = {
+                event.appointment_id: event
+                for event in AppointmentEvent.objects.filter(appointment_id__in=chunk)
+                .order_by("appointment_id", "-at", "-pk")
+                .distinct("appointment_id")
+            }
+            missing = [
+                AppointmentEvent(
                     appointment=appointment,
                     person_id=appointment.person_id,
                     kind=EventKind.BOOKED,
                     to_state=appointment.state,
                     details={"reminder_at_go_live": True},
                 )
-            message = _reminder(
-                event,
-                appointment,
-                announced_now=False,
-                reason=unsendable_reason(appointment.person),
-                now=now,
-            )
-            if message is not None:
-                messages.append(message)
-        created = Message.objects.bulk_create(messages, ignore_conflicts=True)
+                for appointment in appointments
+                if appointment.pk not in latest
+            ]
+            for event in AppointmentEvent.objects.bulk_create(missing):
+                latest[event.appointment_id] = event
+            messages = []
+            for appointment in appointments:
+                person = appointment.person
+                if person.pk not in reasons:
+                    reasons[person.pk] = unsendable_reason(person)
+                message = _reminder(
+                    latest[appointment.pk],
+                    appointment,
+                    announced_now=False,
+                    reason=reasons[person.pk],
+                    now=now,
+                )
+                if message is not None:
+                    messages.append(message)
+            created += Message.objects.bulk_create(messages, ignore_conflicts=True)
     return len(created)
