@@ -133,9 +133,6 @@ def run_creation(creation_id: int) -> str:
 
 
 # --- branding ------------------------------------------------------------------------------------
-# JurisdictionEvent.kind of a branding change made from onboarding. Not (yet) one of
-# JurisdictionEvent.Kind's choices: adding it there needs a migration of tenants.
-BRANDING_CHANGED = "branding_changed"
 
 
 def update_branding(
@@ -170,7 +167,10 @@ def update_branding(
         try:
             locked.save(update_fields=list(changes))
             event = JurisdictionEvent.objects.create(
-                jurisdiction=locked, kind=BRANDING_CHANGED, actor=acting_user, details=changes
+                jurisdiction=locked,
+                kind=JurisdictionEvent.Kind.BRANDING_CHANGED,
+                actor=acting_user,
+                details=changes,
             )
         except Exception:
             _delete_logo_file(locked, new_logo)  # the row never pointed at it

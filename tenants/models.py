@@ -171,6 +171,8 @@ class Membership(models.Model):
     role = models.CharField("rôle", max_length=32, choices=Role.choices)
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # E.164, from the agents' import (or left empty): shown to colleagues in the agents' list.
+    work_phone = models.CharField("téléphone professionnel", max_length=20, blank=True)
     # Shown to the people this agent follows, on their portal, only when the agent fills them in.
     portal_phone = models.CharField(
         "téléphone direct montré aux personnes suivies", max_length=20, blank=True
@@ -204,6 +206,7 @@ class JurisdictionEvent(models.Model):
         CREATED = "created", "Création"
         STATUS_CHANGED = "status_changed", "Changement de statut"
         SMS_TEXTS_REVIEWED = "sms_texts_reviewed", "Textes des SMS relus"
+        BRANDING_CHANGED = "branding_changed", "Identité visuelle modifiée"
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -1,7 +1,10 @@
 """Agents from a CSV or XLSX (like agents.csv): accounts, memberships and roles.
 
-The natural key is the e-mail address (case-insensitive). New members get the invitation e-mail
-of the back-office (a link to choose a password), sent once the import is committed.
+The natural key is the e-mail address (case-insensitive). The phone (an office line or a mobile,
+written the national way of the jurisdiction's phone region or internationally) is stored in
+E.164 on the membership and shown to colleagues in the agents' list. New members get the
+invitation e-mail of the back-office (a link to choose a password), sent once the import is
+committed.
 """
 
 from django.conf import settings
@@ -12,7 +15,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 
-from jurisdiction_apps.people.normalisation import search_key
+from jurisdiction_apps.people.normalisation import PhoneError, parse_phone, search_key
 from tenants.constants import Role
 from tenants.models import Membership
 from tenants.urls_helpers import platform_url
@@ -97,6 +100,12 @@ class AgentsImporter(Importer):
                 errors.append(RowError(line, self.label("last_name"), "Indiquez le nom."))
             if not first_name:
                 errors.append(RowError(line, self.label("first_name"), "Indiquez le prénom."))
+            raw_phone, phone = text(record.get("phone")), ""
+            if raw_phone:
+                try:
+                    phone = parse_phone(raw_phone, self.jurisdiction.phone_region).e164
+                except PhoneError as error:
+                    errors.append(RowError(line, self.label("phone"), f"« {raw_phone} » : {error}"))
             if email and not errors:
                 if email in first_line_of:
                     errors.append(
@@ -120,6 +129,7 @@ class AgentsImporter(Importer):
                         "first_name": first_name,
                         "last_name": last_name,
                         "role": role,
+                        "work_phone": phone,
                     },
                 )
             )
@@ -135,24 +145,27 @@ class AgentsImporter(Importer):
                 "id", "email", "first_name", "last_name"
             ):
                 users[user["email"].lower()] = user
-        memberships = dict(
-            Membership.objects.active()
+        memberships = {
+            user_id: (role, work_phone)
+            for user_id, role, work_phone in Membership.objects.active()
             .filter(jurisdiction=self.jurisdiction, user_id__in=[u["id"] for u in users.values()])
-            .values_list("user_id", "role")
-        )
+            .values_list("user_id", "role", "work_phone")
+        }
         for line, data in candidates:
             user = users.get(data["email"])
             if user is None:
                 plan.rows.append(PlannedRow(line, Action.CREATE, {**data, "new_user": True}))
                 continue
-            role = memberships.get(user["id"])
+            membership = memberships.get(user["id"])
             names_differ = (user["first_name"], user["last_name"]) != (
                 data["first_name"],
                 data["last_name"],
             )
-            if role is None:
+            if membership is not None and not data["work_phone"]:
+                data = {**data, "work_phone": membership[1]}  # no phone in the file: kept
+            if membership is None:
                 action = Action.CREATE
-            elif role != data["role"] or names_differ:
+            elif (data["role"], data["work_phone"]) != membership or names_differ:
                 action = Action.UPDATE
             else:
                 action = Action.UNCHANGED
@@ -160,7 +173,12 @@ class AgentsImporter(Importer):
                 PlannedRow(
                     line,
                     action,
-                    {**data, "new_user": False, "names_differ": names_differ, "member": bool(role)},
+                    {
+                        **data,
+                        "new_user": False,
+                        "names_differ": names_differ,
+                        "member": membership is not None,
+                    },
                     existing_id=user["id"],
                 )
             )
@@ -200,16 +218,19 @@ class AgentsImporter(Importer):
                 if row.action == Action.CREATE:
                     new_members.append(
                         Membership(
-                            user_id=user_id, jurisdiction=self.jurisdiction, role=row.data["role"]
+                            user_id=user_id,
+                            jurisdiction=self.jurisdiction,
+                            role=row.data["role"],
+                            work_phone=row.data["work_phone"],
                         )
                     )
                 else:
-                    role_changes.append((user_id, row.data["role"]))
+                    role_changes.append((user_id, row.data["role"], row.data["work_phone"]))
             Membership.objects.bulk_create(new_members, batch_size=1000)
-            for user_id, role in role_changes:
+            for user_id, role, work_phone in role_changes:
                 Membership.objects.active().filter(
                     user_id=user_id, jurisdiction=self.jurisdiction
-                ).update(role=role)
+                ).update(role=role, work_phone=work_phone)
                 done += 1
                 if done % self.progress_every == 0:
                     self.progress("apply", done, total)

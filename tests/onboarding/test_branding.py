@@ -60,7 +60,7 @@ def _fields(jurisdiction):
 
 def _events(jurisdiction):
     return JurisdictionEvent.objects.filter(
-        jurisdiction=jurisdiction, kind=services.BRANDING_CHANGED
+        jurisdiction=jurisdiction, kind=JurisdictionEvent.Kind.BRANDING_CHANGED
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from onboarding.imports.agents import AgentsImporter
 from onboarding.imports.base import ImportRefused
@@ -169,3 +170,56 @@ def test_xlsx_agents_through_the_pages_mail_after_confirmation_only(
         "jules@justice.fr",
         "lea@justice.fr",
     ]
+
+
+def test_phones_are_read_with_the_jurisdiction_region_and_kept_when_a_file_omits_them(
+    alpha, django_capture_on_commit_callbacks
+):
+    run(alpha, SAMPLE.read_bytes(), capture=django_capture_on_commit_callbacks)
+    ndiaye = Membership.objects.get(user__email="jean.n-diaye1@justice.fr", jurisdiction=alpha)
+    assert ndiaye.work_phone == "+33195923673"  # "01 95 92 36 73" in the sample
+    legrand = Membership.objects.get(user__email="hugo.legrand0@justice.fr", jurisdiction=alpha)
+    assert legrand.work_phone == ""
+
+    # Without the phone, a re-import keeps it; a new number updates it; "00…" is international.
+    plan = run(alpha, agents_file("N'Diaye,Jean,dpip,,SPIP 92,jean.n-diaye1@justice.fr"))
+    assert plan.counts()["unchanged"] == 1
+    ndiaye.refresh_from_db()
+    assert ndiaye.work_phone == "+33195923673"
+    plan = run(
+        alpha,
+        agents_file(
+            "N'Diaye,Jean,dpip,06 12 34 56 78,SPIP 92,jean.n-diaye1@justice.fr",
+            "Legrand,Hugo,educator,0032 2 555 12 12,SPIP 92,hugo.legrand0@justice.fr",
+        ),
+    )
+    assert plan.counts()["update"] == 2
+    ndiaye.refresh_from_db()
+    legrand.refresh_from_db()
+    assert (ndiaye.work_phone, legrand.work_phone) == ("+33612345678", "+3225551212")
+
+
+def test_an_unreadable_phone_rejects_its_row_and_nothing_changes(alpha):
+    importer = AgentsImporter(alpha)
+    plan = importer.analyse(
+        agents_file(
+            "Martin,Léa,cpip,01 23,SPIP 92,lea.martin@justice.fr",
+            "Petit,Zoé,cpip,01 40 97 10 11,SPIP 92,zoe.petit@justice.fr",
+        )
+    )
+    assert [(e.line, e.column, e.message) for e in plan.errors] == [
+        (2, "Téléphone", "« 01 23 » : Ce numéro de téléphone est incomplet ou trop long.")
+    ]
+    with pytest.raises(ImportRefused):
+        importer.apply(plan, acting_user=None)
+    assert not Membership.objects.filter(jurisdiction=alpha).exists()
+
+
+def test_the_agents_list_shows_the_work_phone(alpha):
+    admin = MembershipFactory(jurisdiction=alpha, role=Role.LOCAL_ADMIN)
+    MembershipFactory(jurisdiction=alpha, role=Role.CPIP, work_phone="+33140971011")
+    client = Client(HTTP_HOST="alpha.localhost")
+    client.force_login(admin.user)
+    response = client.get("/organisation/agents/")
+    assert response.status_code == 200
+    assert "01 40 97 10 11" in response.content.decode()
