@@ -15,7 +15,10 @@ Run with `make bench-import`. The last line printed is one JSON object.
 
 The files are invented (var/bench-import/): an APPI-like people export (Windows-1252, ``;``, the
 headers of appi_export.csv), agents (the headers of agents.csv) and appointments (the headers of
-appointments.csv) referencing the generated people, places, agendas, types and agents. Each path
+appointments.csv) referencing the generated people, places, agendas, types and agents; each
+appointment row carries its person's mobile in the national writing ("06 12 34 56 78"), which
+the import reads with the jurisdiction's region and records on the person (the APPI export has
+no phone); the COPY writes the people with their numbers already in E.164. Each path
 runs in its own process, on a fresh jurisdiction (``create_jurisdiction``: a clone of the template
 schema) with the same places and agendas, so that every path starts from the same state and the
 peak memory (ru_maxrss of the process) is honest. Goals: (a) at most 20 s, (a) at least 10× faster
@@ -216,7 +219,7 @@ def generate() -> dict:
         phone = f"01 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} 00"
         agents.append((last, first, rng.choice(ROLES), phone, "SPIP 92", email))
 
-    people, clean_people, appis = [], [], set()
+    people, clean_people, appis, mobiles = [], [], set(), set()
     for _ in range(PEOPLE):
         appi = str(rng.randint(10**11, 10**12 - 1))
         while appi in appis:
@@ -243,6 +246,12 @@ def generate() -> dict:
                 "des peines du tribunal judiciaire de Nanterre)",
             )
         )
+        # A mobile each, in the calendar's national writing (an APPI export has none: the
+        # appointments file brings it). 06 + a digit that metropolitan mobiles use.
+        mobile = f"06{rng.choice('0124578')}{rng.randint(0, 10**7 - 1):07d}"
+        while mobile in mobiles:
+            mobile = f"06{rng.choice('0124578')}{rng.randint(0, 10**7 - 1):07d}"
+        mobiles.add(mobile)
         homeless = city == "SDF"
         clean_people.append(
             (
@@ -252,6 +261,7 @@ def generate() -> dict:
                 appi,
                 "homeless" if homeless else "city",
                 "" if homeless else city,
+                mobile,
             )
         )
 
@@ -263,6 +273,7 @@ def generate() -> dict:
     while len(appointments) < APPOINTMENTS:
         person_index = rng.randrange(PEOPLE)
         last, first, birth, appi = clean_people[person_index][:4]
+        mobile = clean_people[person_index][6]
         day = first_day + timedelta(days=rng.randint(0, 364))
         while day.weekday() >= 5:
             day += timedelta(days=1)
@@ -284,7 +295,7 @@ def generate() -> dict:
             first,
             birth.strftime("%d/%m/%Y"),
             appi,
-            "",
+            f"{mobile[:2]} {mobile[2:4]} {mobile[4:6]} {mobile[6:8]} {mobile[8:]}",
             f"{agent[1]} {agent[0]}",
         )
         appointments.append(row)
@@ -313,6 +324,7 @@ def generate() -> dict:
         "agent_rows": len(agents),
         "sample_people_rows": SAMPLE_PEOPLE,
         "sample_appointment_rows": len(sample_appointments),
+        "people_with_appointments": len({person for person, *_ in booked}),
         "file_mb": {name: round(len(data) / 1024 / 1024, 2) for name, data in files.items()},
     }
 
@@ -369,7 +381,11 @@ def count_rows(jurisdiction) -> dict:
     from jurisdiction_apps.scheduling.models import Appointment
 
     with schema_context(jurisdiction.schema_name):
-        return {"people": Person.objects.count(), "appointments": Appointment.objects.count()}
+        return {
+            "people": Person.objects.count(),
+            "people_with_mobile": Person.objects.exclude(phone="").count(),
+            "appointments": Appointment.objects.count(),
+        }
 
 
 def setup_agents(jurisdiction) -> None:
@@ -617,14 +633,14 @@ def copy_into(jurisdiction, clean: dict, *, audited: bool, settings: bool = True
                 )
             columns = ", ".join(PERSON_COLUMNS)
             with cursor.copy(f"COPY people_person ({columns}) FROM STDIN") as copy:
-                for last, first, birth, appi, residence, city in clean["people"]:
+                for last, first, birth, appi, residence, city, mobile in clean["people"]:
                     copy.write_row(
                         (
                             last,
                             first,
                             birth,
-                            "",
-                            True,
+                            "+33" + mobile[1:],
+                            False,
                             False,
                             appi,
                             residence,
@@ -724,6 +740,7 @@ def main() -> None:
             "people": people_rows,
             "appointments": appointment_rows,
             "agents": generated["agent_rows"],
+            "people_with_appointments": generated["people_with_appointments"],
         },
         "ours_s": ours_s,
         "ours_step_s": ours["step_seconds"],
@@ -782,6 +799,7 @@ def main() -> None:
         with_appointments
         and ours["rows"]["people"] == people_rows
         and ours["rows"]["appointments"] == appointment_rows
+        and ours["rows"]["people_with_mobile"] == generated["people_with_appointments"]
         and ours_s <= GOALS["ours_max_s"]
         and figures["speed_up_vs_baseline"] >= GOALS["speed_up_vs_baseline_min"]
         and figures["ratio_to_copy"] <= GOALS["ratio_to_copy_max"]

@@ -94,6 +94,8 @@ def job_detail(request, job_id):
             "counts": count_lines(preview.get("counts", {}), applied=applied),
             "errors": errors,
             "skipped": preview.get("skipped", [])[:ERRORS_PER_PAGE],
+            "notes": preview.get("notes", [])[:ERRORS_PER_PAGE],
+            "notes_count": len(preview.get("notes", [])),
             "running": running,
             "progress": jobs.read_progress(job) if running else None,
             "can_confirm": job.state == ImportState.ANALYSED and not preview.get("file_error"),
@@ -132,6 +134,7 @@ def job_report(request, job_id):
             for line, column, message in preview.get("errors", [])
         ]
         lines += [[line, "ignorée", "", reason] for line, reason in preview.get("skipped", [])]
+        lines += [[line, "remarque", "", note] for line, note in preview.get("notes", [])]
         lines.sort(key=lambda item: item[0])
         if preview.get("file_error"):
             lines.insert(0, [0, "rejetée", "", preview["file_error"]])

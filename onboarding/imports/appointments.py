@@ -11,8 +11,14 @@ iCalendar (.ics, detected by its content), matched to people, types, places, age
   "awaiting outcome", i.e. booked in the past); future ones are booked.
 - No SMS: appointments are written in bulk, without ``scheduling.services.book`` and its events;
   the go-live (``notifications.services.schedule_missing_reminders``) schedules the reminders of
-  the future booked ones. Past outcomes get one AppointmentEvent each (not notified, dated at the
-  appointment) so that the history says how it ended.
+  the future booked ones (an import into a jurisdiction already live schedules them at once; an
+  appointment the file cancels loses what was pending for it, silently). Past outcomes get one
+  AppointmentEvent each (not notified, dated at the appointment) so that the history says how it
+  ended.
+- Phones: the "Téléphone" column fills in the mobile of a person the platform has none for (an
+  APPI export has none), read with the jurisdiction's region; a number that cannot be recorded
+  (unreadable, a landline, another person's, a person who has one already) is a remark of the
+  report, not a rejection: the appointment is still imported.
 - Natural key, without a migration: the person and the start time. A person is never expected
   twice at the same minute, so a re-import of the same file (CSV or .ics, whose UIDs are checked
   for duplicates inside the file) finds every appointment and changes nothing; a row whose type,
@@ -30,13 +36,23 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.core.audit import acting_as
+from jurisdiction_apps.notifications.constants import PENDING_STATES, MessageState
+from jurisdiction_apps.notifications.models import Message
+from jurisdiction_apps.notifications.services import schedule_missing_reminders
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
-from jurisdiction_apps.people.normalisation import clean_appi_number, search_key
+from jurisdiction_apps.people.normalisation import (
+    PhoneError,
+    clean_appi_number,
+    parse_phone,
+    search_key,
+)
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind, NotifyMode
 from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
+from tenants.constants import JurisdictionStatus
 from tenants.models import Membership
 
 from . import ics
@@ -98,6 +114,7 @@ class Entry:
     agent_emails: list = field(default_factory=list)
     agent_name: str = ""
     state: str = AppointmentState.BOOKED
+    phone: str = ""
 
 
 @functools.lru_cache(maxsize=50_000)  # a calendar repeats the same days and hours
@@ -287,6 +304,7 @@ class AppointmentsImporter(Importer):
             entry.last_name = text(record.get("last_name"))
             entry.first_names = text(record.get("first_names"))
             entry.appi_number = clean_appi_number(text(record.get("appi_number")))
+            entry.phone = text(record.get("phone"))
             raw_birth = record.get("birth_date")
             if text(raw_birth):
                 try:
@@ -357,20 +375,76 @@ class AppointmentsImporter(Importer):
         return types, places, agendas, by_email, by_name
 
     def _people(self):
-        by_appi, by_identity = {}, {}
-        for person_id, appi, last, first, birth in Person.objects.values_list(
-            "id", "appi_number", "last_name", "first_names", "birth_date"
+        by_appi, by_identity, phones = {}, {}, {}
+        for person_id, appi, last, first, birth, phone in Person.objects.values_list(
+            "id", "appi_number", "last_name", "first_names", "birth_date", "phone"
         ):
             if appi:
                 by_appi[appi] = person_id
+            if phone:
+                phones[person_id] = phone
             by_identity.setdefault((search_key(last), search_key(first), birth), set()).add(
                 person_id
             )
-        return by_appi, by_identity
+        return by_appi, by_identity, phones
+
+    def _mobile(self, entry: Entry) -> tuple[str, str]:
+        """(the row's mobile in E.164 or "", a note when its number cannot be used)."""
+        raw = entry.phone
+        parsed = _read_phone(raw, self.jurisdiction.phone_region)
+        if isinstance(parsed, PhoneError):
+            return "", f"Téléphone « {raw} » non enregistré : {parsed}"
+        if not parsed.is_mobile:
+            return "", f"Téléphone « {raw} » non enregistré : c'est une ligne fixe (pas de SMS)."
+        return parsed.e164, ""
+
+    def _plan_phones(self, unique, phones: dict) -> None:
+        """Which mobile each person gets: the file's number fills in a person the platform has
+        none for (an APPI export has none), the number of their latest appointment in the file
+        when the rows differ; a number recorded on the platform is never overwritten, nor given
+        to a second person."""
+        latest = {}
+        for entry, data in unique:
+            person_id = data["person_id"]
+            if data["mobile"] and (
+                person_id not in latest or entry.starts_at > latest[person_id][0].starts_at
+            ):
+                latest[person_id] = (entry, data)
+        owners = {phone: person_id for person_id, phone in phones.items()}
+        for _entry, data in sorted(latest.values(), key=lambda pair: pair[0].line):
+            person_id, mobile = data["person_id"], data["mobile"]
+            if phones.get(person_id) or owners.get(mobile, person_id) != person_id:
+                continue  # said below, on every row that names it
+            owners[mobile] = person_id
+            data["person_phone"] = mobile
+        for entry, data in unique:
+            person_id, mobile = data["person_id"], data.pop("mobile")
+            if not mobile:
+                continue
+            raw = f"Téléphone « {entry.phone} » non enregistré : "
+            known = phones.get(person_id)
+            chosen_entry, chosen = latest[person_id]
+            if known == mobile:
+                note = ""
+            elif known:
+                note = raw + "la personne a déjà un autre portable, conservé."
+            elif owners.get(mobile, person_id) != person_id:
+                note = raw + "c'est le portable d'une autre personne suivie."
+            elif data is chosen:
+                note = "Portable enregistré pour la personne."
+            elif mobile == chosen["person_phone"]:
+                note = ""
+            else:
+                note = (
+                    raw + "seul le portable de son rendez-vous le plus récent du fichier (ligne "
+                    f"{chosen_entry.line}) est pris en compte."
+                )
+            if note:
+                entry.note = f"{entry.note} {note}".strip()
 
     def _resolve(self, entries: list[Entry], plan: Plan) -> None:
         types, places, agendas, by_email, by_name = self._references()
-        by_appi, by_identity = self._people()
+        by_appi, by_identity, phones = self._people()
         now = self.now or timezone.now()
         zone = self.jurisdiction.zone
         key = functools.lru_cache(maxsize=100_000)(search_key)
@@ -492,6 +566,12 @@ class AppointmentsImporter(Importer):
                             "juridiction (importez d'abord les agents).",
                         )
                     )
+            # the person's mobile
+            mobile = ""
+            if entry.phone and person_id is not None:
+                mobile, phone_note = self._mobile(entry)
+                if phone_note:
+                    entry.note = f"{entry.note} {phone_note}".strip()
             # duration and state
             duration = entry.duration
             if duration is None and kind is not None:
@@ -529,14 +609,16 @@ class AppointmentsImporter(Importer):
                         "duration_minutes": duration,
                         "state": entry.state,
                         "assigned_agent_id": agent_id,
+                        "mobile": mobile,  # which row records it: _plan_phones
+                        "person_phone": "",
                     },
                 )
             )
-        self._match(resolved, plan)
+        self._match(resolved, plan, phones)
         plan.rows.sort(key=lambda row: row.line)
         plan.errors.sort(key=lambda error: error.line)
 
-    def _match(self, resolved, plan: Plan) -> None:
+    def _match(self, resolved, plan: Plan, phones: dict) -> None:
         """The same appointment twice in the file, then create / update / unchanged."""
         first_line_of, unique = {}, []
         for entry, data in resolved:
@@ -563,6 +645,7 @@ class AppointmentsImporter(Importer):
             for key in keys:
                 first_line_of[key] = entry.line
             unique.append((entry, data))
+        self._plan_phones(unique, phones)
 
         existing = {}
         person_ids = sorted({data["person_id"] for _, data in unique})
@@ -581,7 +664,7 @@ class AppointmentsImporter(Importer):
                 data["assigned_agent_id"] = found["assigned_agent_id"]  # not said: kept
                 same = all(found[name] == data[name] for name in WRITTEN_FIELDS)
             data["previous_state"] = found["state"]
-            action = Action.UNCHANGED if same else Action.UPDATE
+            action = Action.UNCHANGED if same and not data["person_phone"] else Action.UPDATE
             plan.rows.append(
                 PlannedRow(entry.line, action, data, reason=entry.note, existing_id=found["id"])
             )
@@ -635,24 +718,47 @@ class AppointmentsImporter(Importer):
                         outcome_events.append(
                             _outcome_event(appointment, AppointmentState.BOOKED, actor_id)
                         )
+            left_booked, back_to_booked = [], False
             for start in range(0, len(updates), batch):
                 chunk = updates[start : start + batch]
-                appointments = [
-                    Appointment(
-                        pk=row.existing_id,
-                        **_fields(row.data),
-                        state_changed_at=now,
-                    )
-                    for row in chunk
-                ]
-                Appointment.objects.bulk_update(appointments, [*_field_names(), "state_changed_at"])
-                for row, appointment in zip(chunk, appointments, strict=True):
-                    if row.data["previous_state"] != appointment.state:
+                for state_changes in (False, True):
+                    rows = [
+                        row
+                        for row in chunk
+                        if (row.data["previous_state"] != row.data["state"]) == state_changes
+                    ]
+                    appointments = [
+                        Appointment(pk=row.existing_id, **_fields(row.data), state_changed_at=now)
+                        for row in rows
+                    ]
+                    changed = [*_field_names(), *(["state_changed_at"] if state_changes else [])]
+                    Appointment.objects.bulk_update(appointments, changed)
+                    if not state_changes:
+                        continue
+                    for row, appointment in zip(rows, appointments, strict=True):
                         outcome_events.append(
                             _outcome_event(appointment, row.data["previous_state"], actor_id)
                         )
+                        if row.data["previous_state"] == AppointmentState.BOOKED:
+                            left_booked.append(appointment.pk)
+                        elif appointment.state == AppointmentState.BOOKED:
+                            back_to_booked = True
                 done += len(chunk)
                 self.progress("apply", done, total)
+            # Cancelled (or over) in the old calendar: what had not left for it never will.
+            # Nothing is sent about it: the person was told by whoever changed that calendar.
+            for start in range(0, len(left_booked), 5000):
+                Message.objects.filter(
+                    appointment_id__in=left_booked[start : start + 5000],
+                    state__in=PENDING_STATES,
+                ).update(state=MessageState.CANCELLED, cancelled_at=now)
+            _record_phones(
+                [
+                    (row.data["person_id"], row.data["person_phone"])
+                    for row in (*creates, *updates)
+                    if row.data.get("person_phone")
+                ]
+            )
             events = AppointmentEvent.objects.bulk_create(outcome_events, batch_size=batch)
             if events:
                 # The outcome is dated at the appointment, not at the import.
@@ -664,6 +770,11 @@ class AppointmentsImporter(Importer):
                     AppointmentEvent.objects.filter(pk__in=ids[start : start + 10000]).update(
                         at=Subquery(starts)
                     )
+            if self.jurisdiction.status == JurisdictionStatus.LIVE and (creates or back_to_booked):
+                # Live already: the reminders of these bookings are due like any other (before
+                # the go-live they wait for it: schedule_missing_reminders runs then).
+                with tenant_context(self.jurisdiction):  # the command line runs in a schema
+                    schedule_missing_reminders(now=now)
         return {"counts": plan.counts(), "lines": plan.report_lines(applied=True)}
 
 
@@ -679,6 +790,31 @@ def _immediate_constraints():
         if not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _record_phones(pairs: list[tuple[int, str]]) -> None:
+    """The file's mobile numbers for people who had none, unless one was typed since the
+    preview (``phone = ''``: a number recorded on the platform is never overwritten)."""
+    table = Person._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), 1000):
+            chunk = pairs[start : start + 1000]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} AS person SET phone = new.phone, no_mobile_phone = false "
+                f"FROM (VALUES {values}) AS new (id, phone) "
+                "WHERE person.id = new.id AND person.phone = ''",
+                [value for pair in chunk for value in pair],
+            )
+
+
+@functools.lru_cache(maxsize=50_000)
+def _read_phone(raw: str, region: str):
+    """ParsedPhone, or the PhoneError (returned, so that it is cached too)."""
+    try:
+        return parse_phone(raw, region)
+    except PhoneError as error:
+        return error
 
 
 def _field_names():

@@ -101,6 +101,10 @@ class Plan:
             "file_error": self.file_error,
             "errors": [[e.line, e.column, e.message] for e in self.errors],
             "skipped": [[r.line, r.reason] for r in self.rows if r.action == Action.SKIP],
+            # Remarks on rows that are imported (an ambiguous time, a phone not recorded...).
+            "notes": [
+                [r.line, r.reason] for r in self.rows if r.reason and r.action != Action.SKIP
+            ],
         }
 
     def report_lines(self, applied: bool) -> list[list]:

@@ -22,7 +22,7 @@ from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
 from onboarding.imports import jobs
 from onboarding.imports.appointments import AppointmentsImporter
 from onboarding.imports.base import Action, ImportRefused
-from tenants.constants import Role
+from tenants.constants import JurisdictionStatus, Role
 from tenants.models import Membership
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples"
@@ -100,9 +100,18 @@ def add_people(people) -> None:
     )
 
 
+def onboarding(jurisdiction):
+    """Imports come before the go-live (an import into a live jurisdiction: see the tests at the
+    end of this file)."""
+    jurisdiction.status = JurisdictionStatus.ONBOARDING
+    jurisdiction.save(update_fields=["status"])
+    return jurisdiction
+
+
 @pytest.fixture
 def base(alpha):
     """One place with its agendas, one agent, one person with an APPI number and a phone."""
+    onboarding(alpha)
     with tenant_context(alpha):
         add_places({PLACE: {"Équipe 1", "Équipe 2"}, "Tribunal judiciaire - SAP": {"Cabinet 1"}})
         add_people(
@@ -123,6 +132,10 @@ def read_sample_csv():
 @pytest.fixture
 def sample_world(alpha):
     """The places, agendas, agents and people the two samples name."""
+    return make_sample_world(onboarding(alpha))
+
+
+def make_sample_world(alpha, *, with_places=True):
     rows = read_sample_csv()
     places: dict[str, set] = {}
     for item in rows:
@@ -147,7 +160,8 @@ def sample_world(alpha):
         first = " ".join(w for w in words if not w.isupper())
         people[appi] = (last, first, dt.datetime.strptime(birth, "%d/%m/%Y").date(), appi, "")
     with tenant_context(alpha):
-        add_places(places)
+        if with_places:
+            add_places(places)
         add_people(people.values())
     add_agents(alpha, {item["Agent"] for item in rows})
     return alpha
@@ -493,3 +507,180 @@ def test_imported_appointments_are_in_the_audit_trail(base):
     with tenant_context(base):
         audit = apps.get_model("scheduling", "AppointmentAudit")
         assert audit.objects.filter(pgh_label="insert").count() == 2
+
+
+# --- phones ----------------------------------------------------------------------------------
+def notes_of(plan) -> dict[int, str]:
+    return {row.line: row.reason for row in plan.rows if row.reason}
+
+
+def test_the_sample_fills_in_mobiles_from_each_persons_latest_appointment(sample_world):
+    data = CSV_SAMPLE.read_bytes()
+    plan = analyse(sample_world, data)
+    notes = notes_of(plan)
+    # 0691 87 15 01 exists nowhere in the French plan: said, and the appointment is imported.
+    assert notes[105].startswith("Téléphone « 0691871501 » non enregistré : Ce numéro")
+    assert plan.errors == [] and plan.counts()["create"] == 200
+    run(sample_world, data)
+    with tenant_context(sample_world):
+        # SIMON Océane: lines 2 (21/12/2026), 35 and 154; the latest appointment's number wins.
+        rows = [r for r in read_sample_csv() if r["Numéro de dossier"] == "200608048348"]
+        latest = max(rows, key=lambda r: dt.datetime.strptime(r["Date"], "%d/%m/%Y"))
+        simon = Person.objects.get(appi_number="200608048348")
+        assert simon.phone == "+33" + latest["Téléphone"][1:]
+        assert not simon.no_mobile_phone
+        # Overseas mobiles written nationally in a metropolitan file (one French plan).
+        assert Person.objects.filter(phone__startswith="+262").exists()
+        # MERCIER Aïcha's only number (line 135) exists nowhere: no phone, and no SMS.
+        assert Person.objects.get(appi_number="201203691919").phone == ""
+        assert "« 0691464167 » non enregistré" in notes[135]
+        assert Person.objects.exclude(phone="").count() == 49
+    again = analyse(sample_world, data)
+    assert again.counts()["unchanged"] == 200
+
+
+def test_a_recorded_number_is_kept_and_bad_numbers_are_remarks_not_rejections(base):
+    with tenant_context(base):
+        add_people([("PETIT", "Zoé", dt.date(1985, 1, 2), "202633334444", "")])
+    zoe = {"last": "PETIT", "first": "Zoé", "birth": "02/01/1985", "appi": "202633334444"}
+    data = appointments_file(
+        row(hour="09:00", phone="07 81 23 45 67"),  # MARTIN has +33612345678 already
+        row(hour="10:00", phone="01 40 97 10 11", **zoe),  # a landline
+        row(hour="11:00", phone="06 12 34 56 79", **zoe),  # DURAND's number
+        row(hour="12:00", phone="12", **zoe),
+        row(date="16/06/2030", hour="09:00", phone="06 99 88 77 66", **zoe),
+    )
+    plan = analyse(base, data)
+    assert plan.errors == [] and plan.counts()["create"] == 5
+    notes = notes_of(plan)
+    assert notes == {
+        2: "Téléphone « 07 81 23 45 67 » non enregistré : la personne a déjà un autre portable, "
+        "conservé.",
+        3: "Téléphone « 01 40 97 10 11 » non enregistré : c'est une ligne fixe (pas de SMS).",
+        4: "Téléphone « 06 12 34 56 79 » non enregistré : c'est le portable d'une autre personne "
+        "suivie.",
+        5: "Téléphone « 12 » non enregistré : Ce numéro de téléphone est incomplet ou trop long.",
+        6: "Portable enregistré pour la personne.",
+    }
+    run(base, data)
+    with tenant_context(base):
+        phones = dict(Person.objects.values_list("last_name", "phone"))
+    assert phones == {"MARTIN": "+33612345678", "DURAND": "+33612345679", "PETIT": "+33699887766"}
+    # The remarks reach the preview and the report.
+    assert [6, "Portable enregistré pour la personne."] in plan.preview()["notes"]
+
+
+def test_a_number_typed_since_the_preview_is_not_overwritten(base):
+    with tenant_context(base):
+        add_people([("PETIT", "Zoé", dt.date(1985, 1, 2), "202633334444", "")])
+        importer = AppointmentsImporter(base)
+        plan = importer.analyse(
+            appointments_file(
+                row(phone="06 99 88 77 66", last="PETIT", first="Zoé", appi="202633334444")
+            )
+        )
+        Person.objects.filter(appi_number="202633334444").update(phone="+33611111111")
+        importer.apply(plan, acting_user=None)
+        assert Person.objects.get(appi_number="202633334444").phone == "+33611111111"
+
+
+# --- into a jurisdiction already live --------------------------------------------------------
+def test_an_import_into_a_live_jurisdiction_schedules_reminders_and_a_cancellation_stops_them(
+    base,
+):
+    base.status = JurisdictionStatus.LIVE
+    base.save(update_fields=["status"])
+    future = (timezone.localdate(timezone=base.zone) + dt.timedelta(days=10)).strftime("%d/%m/%Y")
+    run(base, appointments_file(row(date=future, hour="09:00"), row(date=future, hour="10:00")))
+    with tenant_context(base):
+        reminders = Message.objects.filter(kind="reminder")
+        assert reminders.count() == 2
+        assert set(reminders.values_list("state", flat=True)) == {"created"}
+
+    # The old calendar cancels the 09:00 one: its pending reminder is cancelled, nothing is sent.
+    data = appointments_file(
+        row(date=future, hour="09:00", state="annulé"), row(date=future, hour="10:00")
+    )
+    plan = run(base, data)
+    assert plan.counts()["update"] == 1 and plan.counts()["unchanged"] == 1
+    with tenant_context(base):
+        cancelled = Appointment.objects.get(state="cancelled")
+        assert list(
+            Message.objects.filter(appointment=cancelled).values_list("state", flat=True)
+        ) == ["cancelled"]
+        assert Message.objects.count() == 2  # no cancellation SMS: the import is no agent's act
+        assert Message.objects.filter(appointment__state="booked", state="created").count() == 1
+
+    # Booked again in the file: it gets a reminder again.
+    run(base, appointments_file(row(date=future, hour="09:00"), row(date=future, hour="10:00")))
+    with tenant_context(base):
+        assert Message.objects.filter(kind="reminder", state="created").count() == 2
+
+
+def test_the_command_line_into_a_live_jurisdiction_schedules_reminders(base, tmp_path):
+    base.status = JurisdictionStatus.LIVE
+    base.save(update_fields=["status"])
+    future = (timezone.localdate(timezone=base.zone) + dt.timedelta(days=10)).strftime("%d/%m/%Y")
+    path = tmp_path / "rdv.csv"
+    path.write_bytes(appointments_file(row(date=future)))
+    call_command("import_appointments", str(path), jurisdiction=base.slug, stdout=io.StringIO())
+    with tenant_context(base):
+        assert Message.objects.filter(kind="reminder").count() == 1
+
+
+# --- through the pages and a real worker ----------------------------------------------------
+def test_places_then_the_csv_sample_through_the_pages_and_a_real_worker(celery_worker):
+    from tenants.models import Jurisdiction
+
+    alpha = Jurisdiction.objects.get(slug="alpha")
+    onboarding(alpha)  # committed: set back to live below
+    try:
+        _through_the_pages(make_sample_world(alpha, with_places=False))
+    finally:
+        alpha.status = JurisdictionStatus.LIVE
+        alpha.save(update_fields=["status"])
+
+
+def _through_the_pages(alpha):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from onboarding.models import ImportJob
+    from tests.factories import UserFactory
+
+    officer = Client(HTTP_HOST="localhost")
+    officer.force_login(UserFactory(deployment_officer=True))
+
+    def upload_and_wait(kind, name, data, state="analysed"):
+        upload = SimpleUploadedFile(name, data, content_type="text/csv")
+        officer.post("/deploiement/juridictions/alpha/imports/", {"kind": kind, "file": upload})
+        job = ImportJob.objects.filter(kind=kind).latest("created_at")
+        wait_for(job, state)
+        return job
+
+    def wait_for(job, state):
+        for _ in range(400):
+            job.refresh_from_db()
+            if job.state == state:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"{job.state} {job.error}")
+
+    agendas = sorted({(r["Lieu"], r["Agenda"]) for r in read_sample_csv()})
+    places = "Nom du lieu;Agendas\n" + "".join(f"{p};{a}\n" for p, a in agendas)
+    job = upload_and_wait("places", "lieux.csv", places.encode())
+    officer.post(f"/deploiement/imports/{job.pk}/confirmer/")
+    wait_for(job, "applied")
+
+    job = upload_and_wait("appointments", "rdv.csv", CSV_SAMPLE.read_bytes())
+    assert job.preview["counts"]["create"] == 200 and job.preview["errors"] == []
+    page = officer.get(f"/deploiement/imports/{job.pk}/").content.decode()
+    assert "Remarques sur des lignes importées" in page and "Ligne 105" in page
+    report = officer.get(f"/deploiement/imports/{job.pk}/rapport.csv").content.decode("utf-8-sig")
+    assert "105;remarque;;Téléphone « 0691871501 » non enregistré" in report
+    assert count(alpha) == 0  # the preview changes nothing
+    officer.post(f"/deploiement/imports/{job.pk}/confirmer/")
+    wait_for(job, "applied")
+    assert count(alpha) == 200 and count(alpha, Message) == 0  # onboarding: no SMS yet
+    with tenant_context(alpha):
+        assert Person.objects.exclude(phone="").count() == 49
