@@ -413,15 +413,32 @@ def run_ours() -> dict:
         counts[name] = engine_import(importer_class, jurisdiction, data)
         seconds[name] = round(time.perf_counter() - step_started, 3)
     total = time.perf_counter() - started
+    peak = rss_mb()
+    rows = count_rows(jurisdiction)
     return {
         "seconds": round(total, 3),
         "step_seconds": seconds,
         "counts": counts,
-        "rows": count_rows(jurisdiction),
+        "rows": rows,
         "appointments_importer": appointments is not None,
         "rss_before_mb": round(rss_before, 1),
-        "peak_mb": round(rss_mb(), 1),
+        "peak_mb": round(peak, 1),
+        "go_live": go_live(jurisdiction),
     }
+
+
+def go_live(jurisdiction) -> dict:
+    """Not part of (a): what the go-live then does with these imports, one reminder scheduled per
+    future booked appointment (``schedule_missing_reminders``), timed for the record."""
+    from django_tenants.utils import tenant_context
+
+    from jurisdiction_apps.notifications.services import schedule_missing_reminders
+
+    started = time.perf_counter()
+    with tenant_context(jurisdiction):
+        scheduled = schedule_missing_reminders()
+    connection.set_schema_to_public()
+    return {"seconds": round(time.perf_counter() - started, 3), "reminders": scheduled}
 
 
 # --- (b) django-import-export ------------------------------------------------------------------
@@ -747,6 +764,7 @@ def main() -> None:
         "ours_rows_per_s": rate(imported_rows, ours_s),
         "ours_rows": ours["rows"],
         "ours_peak_mb": ours["peak_mb"],
+        "go_live_after_import": ours["go_live"],
         "ours_peak_delta_mb": round(ours["peak_mb"] - ours["rss_before_mb"], 1),
         "baseline_s": round(baseline_s, 1),
         "baseline_people_s": round(baseline_people_s, 1),
