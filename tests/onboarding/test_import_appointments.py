@@ -24,6 +24,7 @@ from onboarding.imports.appointments import AppointmentsImporter
 from onboarding.imports.base import Action, ImportRefused
 from tenants.constants import JurisdictionStatus, Role
 from tenants.models import Membership
+from tests.onboarding.jobs import wait_for_state
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples"
 CSV_SAMPLE = SAMPLES / "appointments.csv"
@@ -655,22 +656,14 @@ def _through_the_pages(alpha):
         upload = SimpleUploadedFile(name, data, content_type="text/csv")
         officer.post("/deploiement/juridictions/alpha/imports/", {"kind": kind, "file": upload})
         job = ImportJob.objects.filter(kind=kind).latest("created_at")
-        wait_for(job, state)
+        wait_for_state(job, state)
         return job
-
-    def wait_for(job, state):
-        for _ in range(400):
-            job.refresh_from_db()
-            if job.state == state:
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"{job.state} {job.error}")
 
     agendas = sorted({(r["Lieu"], r["Agenda"]) for r in read_sample_csv()})
     places = "Nom du lieu;Agendas\n" + "".join(f"{p};{a}\n" for p, a in agendas)
     job = upload_and_wait("places", "lieux.csv", places.encode())
     officer.post(f"/deploiement/imports/{job.pk}/confirmer/")
-    wait_for(job, "applied")
+    wait_for_state(job, "applied")
 
     job = upload_and_wait("appointments", "rdv.csv", CSV_SAMPLE.read_bytes())
     assert job.preview["counts"]["create"] == 200 and job.preview["errors"] == []
@@ -680,7 +673,7 @@ def _through_the_pages(alpha):
     assert "105;remarque;;Téléphone « 0691871501 » non enregistré" in report
     assert count(alpha) == 0  # the preview changes nothing
     officer.post(f"/deploiement/imports/{job.pk}/confirmer/")
-    wait_for(job, "applied")
+    wait_for_state(job, "applied")
     assert count(alpha) == 200 and count(alpha, Message) == 0  # onboarding: no SMS yet
     with tenant_context(alpha):
         assert Person.objects.exclude(phone="").count() == 49

@@ -17,6 +17,7 @@ from onboarding import import_tasks
 from onboarding.imports.base import Action, ImportRefused
 from onboarding.imports.people import PeopleImporter
 from onboarding.imports.reading import MAX_BYTES
+from tests.onboarding.jobs import wait_for_state
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples" / "appi_export.csv"
 HEADER = (
@@ -369,19 +370,11 @@ def test_a_real_worker_analyses_then_applies_in_the_jurisdictions_schema(celery_
     officer.post("/deploiement/juridictions/alpha/imports/", {"kind": "people", "file": upload})
     job = ImportJob.objects.get()
 
-    def wait_for(state):
-        for _ in range(200):
-            job.refresh_from_db()
-            if job.state == state:
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"{job.state} {job.error}")
-
-    wait_for("analysed")
+    wait_for_state(job, "analysed")
     assert job.preview["counts"]["create"] == 175
     assert people_count(alpha) == 0
     officer.post(f"/deploiement/imports/{job.pk}/confirmer/", {"valid_only": "1"})
-    wait_for("applied")
+    wait_for_state(job, "applied")
     assert people_count(alpha) == 175
     assert officer.get(f"/deploiement/imports/{job.pk}/progression.json").json()["finished"]
 
