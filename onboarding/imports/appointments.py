@@ -39,9 +39,10 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.core.audit import acting_as
-from jurisdiction_apps.notifications.constants import PENDING_STATES, MessageState
-from jurisdiction_apps.notifications.models import Message
-from jurisdiction_apps.notifications.services import schedule_missing_reminders
+from jurisdiction_apps.notifications.services import (
+    cancel_pending_for,
+    schedule_missing_reminders,
+)
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.people.normalisation import (
@@ -747,11 +748,7 @@ class AppointmentsImporter(Importer):
                 self.progress("apply", done, total)
             # Cancelled (or over) in the old calendar: what had not left for it never will.
             # Nothing is sent about it: the person was told by whoever changed that calendar.
-            for start in range(0, len(left_booked), 5000):
-                Message.objects.filter(
-                    appointment_id__in=left_booked[start : start + 5000],
-                    state__in=PENDING_STATES,
-                ).update(state=MessageState.CANCELLED, cancelled_at=now)
+            cancel_pending_for(left_booked)
             _record_phones(
                 [
                     (row.data["person_id"], row.data["person_phone"])
