@@ -49,6 +49,10 @@ def _jurisdiction():
 
 
 # --- who can get an SMS ----------------------------------------------------------------------
+# The fields unsendable_reason reads.
+SMS_FIELDS = ("id", "phone", "no_mobile_phone", "refuses_sms")
+
+
 def unsendable_reason(person: Person, kind: str = "") -> str:
     """Why this person gets no SMS of ``kind`` ("" when they can): no mobile, refusal, landline.
 
@@ -436,7 +440,10 @@ def schedule_missing_reminders(now=None) -> int:
             MessageState.DELIVERED,
         ],
     )
-    reasons: dict[int, str] = {}  # per person: a person has several appointments
+    from jurisdiction_apps.organisation.models import AppointmentType
+
+    types = AppointmentType.objects.in_bulk()
+    reasons: dict[int, str] = {}  # person id -> why no SMS ("" when one can go)
     created = []
     with transaction.atomic():
         ids = list(
@@ -449,16 +456,24 @@ def schedule_missing_reminders(now=None) -> int:
         # must not cost one query per appointment.
         for start in range(0, len(ids), 2000):
             chunk = ids[start : start + 2000]
+            # Only what a reminder needs: the types and the people's reasons are looked up
+            # once (a person has several appointments), not joined on every row.
             appointments = list(
-                Appointment.objects.filter(pk__in=chunk).select_related(
-                    "person", "appointment_type"
+                Appointment.objects.filter(pk__in=chunk).only(
+                    "id", "person_id", "appointment_type_id", "starts_at", "state"
                 )
             )
+            for appointment in appointments:
+                appointment.appointment_type = types[appointment.appointment_type_id]
+            new_people = {a.person_id for a in appointments} - reasons.keys()
+            for person in Person.objects.filter(pk__in=new_people).only(*SMS_FIELDS):
+                reasons[person.pk] = unsendable_reason(person)
             latest = {
                 event.appointment_id: event
                 for event in AppointmentEvent.objects.filter(appointment_id__in=chunk)
                 .order_by("appointment_id", "-at", "-pk")
                 .distinct("appointment_id")
+                .only("id", "appointment_id")
             }
             missing = [
                 AppointmentEvent(
@@ -475,14 +490,11 @@ def schedule_missing_reminders(now=None) -> int:
                 latest[event.appointment_id] = event
             messages = []
             for appointment in appointments:
-                person = appointment.person
-                if person.pk not in reasons:
-                    reasons[person.pk] = unsendable_reason(person)
                 message = _reminder(
                     latest[appointment.pk],
                     appointment,
                     announced_now=False,
-                    reason=reasons[person.pk],
+                    reason=reasons[appointment.person_id],
                     now=now,
                 )
                 if message is not None:
