@@ -60,7 +60,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_tenants.utils import get_public_schema_name, schema_context  # noqa: E402
+from django_tenants.utils import schema_context  # noqa: E402
 
 from jurisdiction_apps.people.constants import PERSON_FIELDS  # noqa: E402
 from jurisdiction_apps.people.normalisation import search_key  # noqa: E402
@@ -364,9 +364,8 @@ def appointments_importer():
 
 def engine_import(importer_class, jurisdiction, data: bytes) -> dict:
     """What ImportCommand.handle does, without printing: analyse, then apply all or nothing."""
-    schema = jurisdiction.schema_name if importer_class.tenant_schema else get_public_schema_name()
-    with schema_context(schema):
-        importer = importer_class(jurisdiction)
+    importer = importer_class(jurisdiction)
+    with importer.running():
         plan = importer.analyse(data)
         if plan.has_errors:
             first = plan.file_error or plan.errors[0]

@@ -36,7 +36,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.core.audit import acting_as
 from jurisdiction_apps.notifications.services import (
@@ -770,8 +769,7 @@ class AppointmentsImporter(Importer):
             if self.jurisdiction.status == JurisdictionStatus.LIVE and (creates or back_to_booked):
                 # Live already: the reminders of these bookings are due like any other (before
                 # the go-live they wait for it: schedule_missing_reminders runs then).
-                with tenant_context(self.jurisdiction):  # the command line runs in a schema
-                    schedule_missing_reminders(now=now)
+                schedule_missing_reminders(now=now)
         return {"counts": plan.counts(), "lines": plan.report_lines(applied=True)}
 
 

@@ -151,6 +151,16 @@ class Importer:
         self.jurisdiction = jurisdiction
         self.progress = progress or (lambda phase, done, total: None)
 
+    def running(self):
+        """Where to analyse and apply: in the jurisdiction (``connection.tenant`` is the
+        jurisdiction itself, as in one of its requests: the services called read it), or in the
+        public schema for accounts and memberships."""
+        from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
+
+        if self.tenant_schema:
+            return tenant_context(self.jurisdiction)
+        return schema_context(get_public_schema_name())
+
     # --- analysis --------------------------------------------------------------------------
     def analyse(self, data: bytes) -> Plan:
         plan = Plan(kind=self.kind)

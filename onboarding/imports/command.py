@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenants.models import Jurisdiction
 
@@ -29,10 +28,8 @@ class ImportCommand(BaseCommand):
             data = file.read_bytes()
         except OSError as error:
             raise CommandError(f"Fichier illisible : {file} ({error.strerror})") from error
-        importer_class = self.importer_class
-        schema = found.schema_name if importer_class.tenant_schema else get_public_schema_name()
-        with schema_context(schema):
-            importer = importer_class(found)
+        importer = self.importer_class(found)
+        with importer.running():
             plan = importer.analyse(data)
             refused = plan.file_error or (plan.errors and not valid_only)
             applied = not dry_run and not refused

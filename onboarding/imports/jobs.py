@@ -100,9 +100,8 @@ def read_progress(job: ImportJob) -> dict:
 
 # --- running -------------------------------------------------------------------------------
 def analyse(job: ImportJob, data: bytes | None = None, *, progress=None) -> Plan:
-    importer_class = IMPORTERS[job.kind]
-    with schema_context(schema_of(job)):
-        importer = importer_class(job.jurisdiction, progress=progress)
+    importer = IMPORTERS[job.kind](job.jurisdiction, progress=progress)
+    with importer.running():
         return importer.analyse(read_upload(job) if data is None else data)
 
 
@@ -126,8 +125,8 @@ def run_apply(job: ImportJob, *, acting_user) -> dict:
     job.save(update_fields=["state", "started_at"])
     progress = ProgressWriter(job)
     try:
-        with schema_context(schema_of(job)):
-            importer = IMPORTERS[job.kind](job.jurisdiction, progress=progress)
+        importer = IMPORTERS[job.kind](job.jurisdiction, progress=progress)
+        with importer.running():
             plan = importer.analyse(read_upload(job))
             report = importer.apply(plan, acting_user=acting_user, valid_only=job.valid_only)
     except ImportRefused as error:
