@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 from tenants.constants import JurisdictionStatus
 from tenants.models import Domain, Jurisdiction
 from tenants.services import JurisdictionSpec, create_jurisdiction, ensure_public_tenant
+from tests import clock
 
 TEST_JURISDICTIONS = [
     JurisdictionSpec(
@@ -41,6 +42,29 @@ TEST_JURISDICTIONS = [
         status=JurisdictionStatus.ONBOARDING,
     ),
 ]
+
+
+def pytest_configure(config):
+    config._test_clock = clock.start_from_environment()
+
+
+def pytest_report_header(config):
+    traveller = getattr(config, "_test_clock", None)
+    if traveller is not None:
+        from datetime import datetime
+
+        return (
+            f"TEST_CLOCK: the suite runs from {datetime.now(clock.PARIS):%A %d %B %Y %H:%M} Paris"
+        )
+    return None
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_test_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
 TEST_SLUGS = [spec.slug for spec in TEST_JURISDICTIONS]
 # Reference data written by migrations: kept when committed tests clean up.
 REFERENCE_TABLES = ("django_migrations", "organisation_appointmenttype")
