@@ -146,15 +146,19 @@ HISTORY_SLUGS = ("nanterre", "lille")
 
 
 def _seed_statistics(by_slug) -> None:
-    """The demo's figures, computed from the demo jurisdictions' own rows."""
+    """The demo's figures, computed from the demo jurisdictions' own rows: the whole history when
+    it was just seeded, otherwise from a little before the last computation (what the demo
+    changed since, as the nightly refresh would)."""
     from datetime import timedelta
 
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
-    from jurisdiction_apps.scheduling.demo import seed_history
+    from jurisdiction_apps.scheduling.demo import PAST_OPEN_DAYS, seed_history
     from shared.national_stats.aggregation import rebuild
+    from shared.national_stats.models import Refresh
 
+    rebuilt = set()
     for slug in HISTORY_SLUGS:
         jurisdiction = by_slug.get(slug)
         if jurisdiction is None:
@@ -165,5 +169,13 @@ def _seed_statistics(by_slug) -> None:
             went_live = timezone.now() - timedelta(days=180)
             Jurisdiction.objects.filter(pk=jurisdiction.pk).update(went_live_at=went_live)
             jurisdiction.went_live_at = went_live
+            rebuild(jurisdiction)
+            rebuilt.add(jurisdiction.pk)
+    last_days = dict(Refresh.objects.values_list("jurisdiction_id", "last_day"))
+    # The demo's past appointments lie within its last open days: recompute a margin before.
+    margin = timedelta(days=2 * PAST_OPEN_DAYS)
     for jurisdiction in by_slug.values():
-        rebuild(jurisdiction)
+        if jurisdiction.pk in rebuilt:
+            continue
+        last_day = last_days.get(jurisdiction.pk)
+        rebuild(jurisdiction, since=last_day - margin if last_day else None)

@@ -18,15 +18,18 @@ DEMO_PHONE = {"FR": "+33610000000", "RE": "+262692100000"}
 
 
 def seed_portal(jurisdiction) -> None:
+    """The thread is written once; the open request is kept at every run (the demo ages between
+    two ``make run``: a request whose appointment has passed no longer shows what one looks like).
+    """
     person = (
         Person.objects.filter(phone=DEMO_PHONE.get(jurisdiction.phone_region, ""))
         .select_related("referent")
         .first()
     )
-    if person is None or PortalMessage.objects.filter(person=person).exists():
+    if person is None:
         return
     agent = person.referent
-    if agent is not None:
+    if agent is not None and not PortalMessage.objects.filter(person=person).exists():
         from tenants.models import Membership
 
         Membership.objects.for_host(agent, jurisdiction).update(portal_email=agent.email)
@@ -39,16 +42,17 @@ def seed_portal(jurisdiction) -> None:
             body="Bonjour, oui : apportez le contrat et votre dernière fiche de paie. À bientôt.",
             acting_user=agent,
         )
-    upcoming = (
-        person.appointments.filter(state=AppointmentState.BOOKED, starts_at__gt=timezone.now())
-        .order_by("starts_at")
-        .first()
-    )
-    if upcoming is not None and not ChangeRequest.objects.filter(person=person).exists():
-        with suppress(RequestError):  # e.g. the demo appointment is no longer changeable
+    upcoming = person.appointments.filter(
+        state=AppointmentState.BOOKED, starts_at__gt=timezone.now()
+    ).order_by("starts_at")
+    if ChangeRequest.objects.open().filter(appointment__in=upcoming).exists():
+        return
+    for appointment in upcoming:
+        with suppress(RequestError):  # e.g. already asked and answered: try the next one
             create_change_request(
                 person,
-                upcoming.pk,
+                appointment.pk,
                 kind=ChangeRequestKind.OTHER_TIME,
                 reason="Je commence une formation ce jour-là, le matin.",
             )
+            return

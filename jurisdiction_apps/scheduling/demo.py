@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,9 +13,10 @@ from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from shared.public_site.models import ServicePage
 
-from .constants import EventKind, NotifyMode, Weekday
+from .constants import AppointmentState, EventKind, NotifyMode, Weekday
 from .models import Appointment, Slot, SlotTemplate
 from .services import BookingRequest, book, change_state, save_slot_template
+from .territory import is_open_day, local_datetime, open_days
 
 LAST_NAMES = [
     "MOREAU",
@@ -85,10 +87,30 @@ def _mobile(region: str, index: int) -> str:
     return f"{prefixes.get(region, '+3361000')}{index:04d}"
 
 
+# Demo people live in an invented town and carry APPI numbers 202000000000 + index × 7919: that
+# finds them again (and no one else) at the next run.
+DEMO_CITY = "VILLE-EXEMPLE"
+DEMO_APPI_PREFIX = "20200"
+PAST_OPEN_DAYS = 20  # the past appointments spread over the last 20 open days
+UPCOMING_OPEN_DAYS = 10  # the upcoming ones over the next 10
+BOOKING_MARGIN = timedelta(hours=1)  # an upcoming demo appointment starts at least this late
+
+
 @transaction.atomic
 def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
-    if Place.objects.filter(kind=PlaceKind.OFFICE).exists():
-        return
+    """The places, agendas and people of a demo jurisdiction, then the promises of the demo.
+
+    Every date is computed from the jurisdiction's own local date and its open days (no weekend,
+    no public holiday of its territory), so that the seed is valid at any instant of the year.
+    The places and people are created once; the promises (each demo person has an appointment
+    ahead) are kept at every run, since a demo kept in ``var/`` ages between two ``make run``.
+    """
+    if not Place.objects.filter(kind=PlaceKind.OFFICE).exists():
+        _create_backoffice(jurisdiction, holders=holders, booker=booker)
+    book_upcoming(jurisdiction, booker=booker)
+
+
+def _create_backoffice(jurisdiction, *, holders: list, booker) -> None:
     spip = Service.objects.filter(kind="spip").first()
     tj = Service.objects.filter(kind="tj").first()
     types = {t.code: t for t in AppointmentType.objects.all()}
@@ -117,6 +139,8 @@ def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
     team = Agenda.objects.create(place=antenna, name="Équipe 1")
     Agenda.objects.create(place=antenna, name="Permanence DDSE")
     chambers = Agenda.objects.create(place=court, name="Cabinet JAP 1")
+    zone = jurisdiction.zone
+    today = timezone.localdate(timezone=zone)
     for weekday in (Weekday.MONDAY, Weekday.TUESDAY, Weekday.THURSDAY):
         for hour in (9, 10, 14, 15):
             save_slot_template(
@@ -127,7 +151,7 @@ def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
                     start_time=time(hour),
                     duration_minutes=45,
                     capacity=1,
-                    starts_on=timezone.localdate(),
+                    starts_on=today,
                 ),
                 acting_user=booker,
             )
@@ -139,7 +163,7 @@ def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
             start_time=time(9, 30),
             duration_minutes=30,
             capacity=2,
-            starts_on=timezone.localdate(),
+            starts_on=today,
         ),
         acting_user=booker,
     )
@@ -155,55 +179,50 @@ def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
                 no_mobile_phone=index % 9 == 4,
                 refuses_sms=index % 11 == 6,
                 appi_number=f"{202000000000 + index * 7919}",
-                city="VILLE-EXEMPLE",
+                city=DEMO_CITY,
                 referent=holders[index % len(holders)] if holders else None,
             )
         )
     follow_up = types["convocation-suivi-spip"]
-    now = timezone.now()
-    zone = jurisdiction.zone
+    departements = jurisdiction.departement_list
+    past_days = list(
+        islice(open_days(today - timedelta(days=1), departements, step=-1), PAST_OPEN_DAYS)
+    )
+    # The booking rules take only future instants: each past appointment is booked on the next
+    # open day, then moved back to its past open day (with its SMS, as if sent in time).
+    next_open_day = next(open_days(today + timedelta(days=1), departements))
     for index, person in enumerate(people):
-        # one past appointment each (some missed, some not yet recorded), one upcoming
-        day = timezone.localdate() - timedelta(days=1 + index % 20)
+        at = time(9 + index % 8)
         past = book(
             BookingRequest(
                 person=person,
                 appointment_type=follow_up,
                 place=antenna,
                 agenda=team,
-                starts_at=now + timedelta(days=1),
+                starts_at=local_datetime(next_open_day, at, zone),
                 assigned_agent=holders[index % len(holders)] if holders else None,
                 notify_mode=NotifyMode.NOTIFY_AND_REMIND,
             ),
             acting_user=booker,
         )
         Appointment.objects.filter(pk=past.pk).update(
-            starts_at=timezone.datetime.combine(day, time(9 + index % 8), tzinfo=zone)
+            starts_at=local_datetime(past_days[index % PAST_OPEN_DAYS], at, zone)
         )
         past.refresh_from_db()
         sms_demo.settle_past(past)
+        # One in three is still to be recorded ("À renseigner"), one in three was missed.
         if index % 3 == 0:
             change_state(past.pk, EventKind.FULFILLED, acting_user=booker)
         elif index % 3 == 1:
             change_state(past.pk, EventKind.NO_SHOW, acting_user=booker)
-        future_day = timezone.localdate() + timedelta(days=index % 10)
-        while future_day.weekday() >= 5:
-            future_day += timedelta(days=1)
-        starts_at = timezone.datetime.combine(future_day, time(9 + index % 8, 30), tzinfo=zone)
-        if starts_at > now:
-            upcoming = book(
-                BookingRequest(
-                    person=person,
-                    appointment_type=follow_up,
-                    place=antenna,
-                    agenda=team,
-                    starts_at=starts_at,
-                    assigned_agent=holders[index % len(holders)] if holders else None,
-                ),
-                acting_user=booker,
-            )
-            if index == 2:  # one number that does not work, for the "SMS en échec" page
-                sms_demo.fail_number(upcoming)
+    book_upcoming(jurisdiction, booker=booker)
+    failing = (
+        Appointment.objects.filter(person=people[2], state=AppointmentState.BOOKED)
+        .filter(starts_at__gt=timezone.now())
+        .first()
+    )
+    if failing is not None:  # one number that does not work, for the "SMS en échec" page
+        sms_demo.fail_number(failing)
     for person, slot in zip(
         people[:4], Slot.objects.filter(agenda=team).future()[:4], strict=False
     ):
@@ -220,13 +239,64 @@ def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
         )
 
 
+def demo_people():
+    return Person.objects.filter(
+        city=DEMO_CITY, appi_number__startswith=DEMO_APPI_PREFIX, archived_at__isnull=True
+    ).order_by("pk")
+
+
+def upcoming_instant(jurisdiction, index: int, now) -> datetime:
+    """When the demo person of this rank next comes: on one of the next open days (today
+    included while the hour is still ahead), between 09:30 and 16:30 local time."""
+    zone = jurisdiction.zone
+    at = time(9 + index % 8, 30)
+    instants = (
+        local_datetime(day, at, zone)
+        for day in open_days(timezone.localdate(now, timezone=zone), jurisdiction.departement_list)
+    )
+    ahead = (instant for instant in instants if instant > now + BOOKING_MARGIN)
+    return next(islice(ahead, index % UPCOMING_OPEN_DAYS, None))
+
+
+def book_upcoming(jurisdiction, *, booker) -> int:
+    """Book the next appointment of every demo person who has none ahead; returns how many."""
+    team = Agenda.objects.filter(name="Équipe 1", place__kind=PlaceKind.OFFICE).first()
+    follow_up = AppointmentType.objects.filter(code="convocation-suivi-spip").first()
+    if team is None or follow_up is None:
+        return 0
+    now = timezone.now()
+    people = list(demo_people().select_related("referent"))
+    has_one_ahead = set(
+        Appointment.objects.filter(
+            person__in=people, state=AppointmentState.BOOKED, starts_at__gt=now
+        ).values_list("person_id", flat=True)
+    )
+    booked = 0
+    for index, person in enumerate(people):
+        if person.pk in has_one_ahead:
+            continue
+        book(
+            BookingRequest(
+                person=person,
+                appointment_type=follow_up,
+                place=team.place,
+                agenda=team,
+                starts_at=upcoming_instant(jurisdiction, index, now),
+                assigned_agent=person.referent,
+            ),
+            acting_user=booker,
+        )
+        booked += 1
+    return booked
+
+
 def seed_history(jurisdiction, *, months: int = 12, live_since_months: int = 6) -> bool:
     """A year of invented past appointments (state only, no SMS), for the statistics: about 61 %
     attendance before going live, 85 % after, as where SMS reminders were tried. Skipped when the
     jurisdiction already has appointments that old."""
     import random
 
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=jurisdiction.zone)
     oldest = today - timedelta(days=30 * months)
     if Appointment.objects.filter(starts_at__date__lt=today - timedelta(days=60)).exists():
         return False
@@ -238,6 +308,7 @@ def seed_history(jurisdiction, *, months: int = 12, live_since_months: int = 6) 
         return False
     live_since = today - timedelta(days=30 * live_since_months)
     chance = random.Random(jurisdiction.slug)
+    departements = jurisdiction.departement_list
     people = Person.objects.bulk_create(
         Person(
             last_name=f"HISTORIQUE{index:03d}",
@@ -250,7 +321,7 @@ def seed_history(jurisdiction, *, months: int = 12, live_since_months: int = 6) 
     rows = []
     day = oldest
     while day < today - timedelta(days=1):
-        if day.weekday() < 5:
+        if is_open_day(day, departements):
             attendance = 0.85 if day >= live_since else 0.61
             for hour in (9, 10, 11, 14, 15):
                 state = "fulfilled" if chance.random() < attendance else "no_show"

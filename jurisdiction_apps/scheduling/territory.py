@@ -1,6 +1,7 @@
 """Local dates of a jurisdiction: public holidays of its territory, local times to UTC."""
 
-from datetime import date, datetime, time
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
@@ -43,3 +44,17 @@ def holiday_name(day: date, departements: list[str]) -> str | None:
 def local_datetime(day: date, at: time, zone) -> datetime:
     """An aware datetime for a local wall-clock time (DST gaps resolved forward by zoneinfo)."""
     return datetime.combine(day, at, tzinfo=zone)
+
+
+def is_open_day(day: date, departements: list[str], *, weekend_allowed: bool = False) -> bool:
+    """A day the services receive people: not a public holiday, and a weekday unless allowed."""
+    return (weekend_allowed or day.weekday() < 5) and not is_public_holiday(day, departements)
+
+
+def open_days(start: date, departements: list[str], *, step: int = 1) -> Iterator[date]:
+    """The open days from ``start`` (included) onwards, or backwards with ``step=-1``."""
+    day = start
+    while True:
+        if is_open_day(day, departements):
+            yield day
+        day += timedelta(days=step)
