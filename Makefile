@@ -39,10 +39,10 @@ $(NODE_STAMP): package-lock.json
 	@touch $@
 
 run: $(STAMP)
-	@$(PY) -m saas_platform.devstack run
+	@$(PY) -m devtools.devstack run
 
 test: $(STAMP) $(NODE_STAMP)
-	@$(PY) -m saas_platform.devstack test $(PYTEST_ARGS)
+	@$(PY) -m devtools.devstack test $(PYTEST_ARGS)
 
 # `make run` as a newcomer starts it, from an empty var/ on free ports: served, one agent signed
 # in, stopped with SIGINT, no process left (devtools/run_check.py).
@@ -52,13 +52,13 @@ run-check: $(STAMP)
 # The suite again at the instants that once broke it (tests/clock.py): a Friday 23:30 in Paris,
 # when tomorrow is a Saturday and La Réunion is already past midnight, and a Saturday.
 test-clock: $(STAMP) $(NODE_STAMP)
-	@TEST_CLOCK="friday 23:30" $(PY) -m saas_platform.devstack test $(PYTEST_ARGS)
-	@TEST_CLOCK="saturday 11:00" $(PY) -m saas_platform.devstack test $(PYTEST_ARGS)
+	@TEST_CLOCK="friday 23:30" $(PY) -m devtools.devstack test $(PYTEST_ARGS)
+	@TEST_CLOCK="saturday 11:00" $(PY) -m devtools.devstack test $(PYTEST_ARGS)
 
 quality: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m saas_platform.devstack exec -- $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m devtools.devstack exec -- $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_consistency.py
 
 lock: $(STAMP)
@@ -66,28 +66,28 @@ lock: $(STAMP)
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements-dev.lock
 
 bench-tenants: $(STAMP)
-	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/tenants.py
+	@$(PY) -m devtools.devstack exec -- $(PY) bench/tenants.py
 
 bench-backoffice: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
-	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/backoffice.py
+	@$(PY) -m devtools.devstack exec -- $(PY) bench/backoffice.py
 
 bench-public: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
-	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/public.py
+	@$(PY) -m devtools.devstack exec -- $(PY) bench/public.py
 
 bench-sms: $(STAMP)
-	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/sms.py
+	@$(PY) -m devtools.devstack exec -- $(PY) bench/sms.py
 
 bench-stats: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
-	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/stats.py
+	@$(PY) -m devtools.devstack exec -- $(PY) bench/stats.py
 
 bench-import: $(STAMP)
-	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/imports.py
+	@$(PY) -m devtools.devstack exec -- $(PY) bench/imports.py
 
 faults-sms: $(STAMP)
-	@$(PY) -m saas_platform.devstack exec -- $(PY) bench/faults_sms.py
+	@$(PY) -m devtools.devstack exec -- $(PY) bench/faults_sms.py
 
 clean-var:
 	rm -rf var/

@@ -65,13 +65,14 @@ from load import (  # noqa: E402  (bench/load.py)
     wrk_script,
 )
 
+from demo.public_site import seed_demo_content  # noqa: E402
+from demo.public_site_content import PARTNERS, SERVICE_PAGES  # noqa: E402
 from shared.public_site import geography  # noqa: E402
 from shared.public_site.cache import bump_version  # noqa: E402
 from shared.public_site.constants import PartnerCategory, ServiceKind  # noqa: E402
-from shared.public_site.content.demo import PARTNERS, SERVICE_PAGES  # noqa: E402
 from shared.public_site.models import Partner, ServicePage  # noqa: E402
 from shared.public_site.search import locate, partners_for  # noqa: E402
-from shared.public_site.seed import seed_demo_content, seed_national_content  # noqa: E402
+from shared.public_site.seed import seed_national_content  # noqa: E402
 from tenants.services import ensure_public_tenant  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))

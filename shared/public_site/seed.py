@@ -2,12 +2,12 @@
 
 The national pages (measures, obligations, notices…) are created once; after that they belong to
 the national team's editor, so seeding again leaves every edited page as it is. The demo service
-pages and partners are seeded for the demo platform only (``make run``).
+pages and partners are the demo's (``demo/public_site.py``).
 """
 
 from django.db import transaction
 
-from .models import InfoPage, Partner, Section, ServicePage
+from .models import InfoPage, Section
 
 
 @transaction.atomic
@@ -30,25 +30,3 @@ def seed_national_content() -> int:
             section.save()
         created += 1
     return created
-
-
-@transaction.atomic
-def seed_demo_content() -> tuple[int, int]:
-    """The demo jurisdictions' service pages and a few partners per demo département."""
-    from .content.demo import PARTNERS, SERVICE_PAGES
-
-    services = 0
-    for spec in SERVICE_PAGES:
-        if not ServicePage.objects.filter(slug=spec["slug"]).exists():
-            service = ServicePage(**spec)
-            service.full_clean()
-            service.save()
-            services += 1
-    partners = 0
-    if not Partner.objects.exists():
-        for spec in PARTNERS:
-            partner = Partner(**spec)
-            partner.full_clean()
-            partner.save()
-            partners += 1
-    return services, partners

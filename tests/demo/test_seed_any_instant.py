@@ -16,18 +16,18 @@ from django.db.models import Sum
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from demo.backoffice import demo_people
+from demo.jurisdictions import DEMO_JURISDICTIONS, HISTORY_SLUGS, seed_demo
+from demo.portal import DEMO_PHONE
 from jurisdiction_apps.notifications.constants import PENDING_STATES, MessageState
 from jurisdiction_apps.notifications.models import Message
-from jurisdiction_apps.portal.demo import DEMO_PHONE
 from jurisdiction_apps.portal.models import ChangeRequest
 from jurisdiction_apps.scheduling.constants import AppointmentState
-from jurisdiction_apps.scheduling.demo import demo_people
 from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.queries import NO_SHOW_WINDOW_DAYS
 from jurisdiction_apps.scheduling.territory import is_open_day
 from shared.national_stats.models import AppointmentMonth
 from tenants.constants import JurisdictionStatus
-from tenants.demo import DEMO_JURISDICTIONS, HISTORY_SLUGS, seed_demo
 from tenants.models import Jurisdiction
 from tenants.services import create_jurisdiction
 

@@ -6,8 +6,9 @@ read in full without JavaScript."""
 import pytest
 from playwright.sync_api import expect
 
+from demo.public_site import seed_demo_content
 from shared.public_site.cache import bump_version
-from shared.public_site.seed import seed_demo_content, seed_national_content
+from shared.public_site.seed import seed_national_content
 from tests.e2e.axe import assert_accessible
 from tests.e2e.test_backoffice_journeys import PASSWORD
 from tests.factories import UserFactory

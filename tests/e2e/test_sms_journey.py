@@ -9,12 +9,12 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
+from devtools.sms_gateway import Gateway
 from jurisdiction_apps.notifications.constants import MessageKind, MessageState
 from jurisdiction_apps.notifications.models import Message
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.models import Slot
-from saas_platform.sms_gateway import Gateway
 from tenants.constants import Role
 from tenants.models import Jurisdiction
 from tests.e2e.test_backoffice_journeys import next_weekday, sign_in

@@ -1,13 +1,13 @@
 """Fixtures of the SMS engine tests: the back-office world of tests/scheduling, and a local SMS
-gateway (saas_platform/sms_gateway.py) in this process that the providers' settings point at."""
+gateway (devtools/sms_gateway.py) in this process that the providers' settings point at."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from devtools.sms_gateway import Gateway
 from jurisdiction_apps.scheduling.constants import NotifyMode
-from saas_platform.sms_gateway import Gateway
 from tests.scheduling import conftest as scheduling
 from tests.scheduling.helpers import book_on_new_slot
 

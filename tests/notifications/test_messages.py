@@ -242,7 +242,7 @@ def test_reminders_are_in_the_local_time_of_an_overseas_jurisdiction(beta):
 @pytest.mark.parametrize("region", ["FR", "RE"])
 def test_demo_mobiles_are_valid_mobiles_of_their_region(region):
     """The demo people must get SMS: their invented numbers are real mobile numbering."""
-    from jurisdiction_apps.scheduling.demo import _mobile
+    from demo.backoffice import _mobile
 
     for index in (0, 12, 29):
         fake = Person(phone=_mobile(region, index))

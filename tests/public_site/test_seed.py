@@ -2,9 +2,10 @@
 
 import pytest
 
+from demo.public_site import seed_demo_content
 from shared.public_site.constants import PageCategory, SectionKind
 from shared.public_site.models import InfoPage, Partner, Section, ServicePage
-from shared.public_site.seed import seed_demo_content, seed_national_content
+from shared.public_site.seed import seed_national_content
 
 pytestmark = pytest.mark.django_db
 

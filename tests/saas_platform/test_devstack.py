@@ -20,7 +20,7 @@ def test_unreachable_service_is_reported_in_one_line(variable, url, expected):
     if variable == "REDIS_URL":
         env.setdefault("DATABASE_URL", os.environ["DATABASE_URL"])
     result = subprocess.run(
-        [sys.executable, "-m", "saas_platform.devstack", "exec", "--", "true"],
+        [sys.executable, "-m", "devtools.devstack", "exec", "--", "true"],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -34,7 +34,7 @@ def test_unreachable_service_is_reported_in_one_line(variable, url, expected):
 
 def _devstack_exec(database_url: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "saas_platform.devstack", "exec", "--", "true"],
+        [sys.executable, "-m", "devtools.devstack", "exec", "--", "true"],
         env={**os.environ, "DATABASE_URL": database_url},
         cwd=ROOT,
         capture_output=True,
@@ -96,7 +96,7 @@ def _run_marked(args: list[str], tmp_path, **extra_env) -> tuple[subprocess.Comp
     env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
     env.update({MARKER: marker, "JUSTICE_VAR_DIR": str(tmp_path / "var"), **extra_env})
     result = subprocess.run(
-        [sys.executable, "-m", "saas_platform.devstack", *args],
+        [sys.executable, "-m", "devtools.devstack", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,

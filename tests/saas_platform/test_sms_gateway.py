@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from saas_platform.sms_gateway import (
+from devtools.sms_gateway import (
     DEV_BREVO_API_KEY,
     DEV_BREVO_WEBHOOK_TOKEN,
     DEV_LINK_WEBHOOK_SECRET,

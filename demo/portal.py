@@ -6,14 +6,14 @@ from contextlib import suppress
 from django.utils import timezone
 
 from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.portal.constants import ChangeRequestKind
+from jurisdiction_apps.portal.models import ChangeRequest, PortalMessage
+from jurisdiction_apps.portal.services.messages import post_person_message, post_team_message
+from jurisdiction_apps.portal.services.requests import RequestError, create_change_request
 from jurisdiction_apps.scheduling.constants import AppointmentState
+from tenants.models import Membership
 
-from .constants import ChangeRequestKind
-from .models import ChangeRequest, PortalMessage
-from .services.messages import post_person_message, post_team_message
-from .services.requests import RequestError, create_change_request
-
-# The first demo person of each jurisdiction (jurisdiction_apps/scheduling/demo.py: _mobile).
+# The first demo person of each jurisdiction (demo/backoffice.py: _mobile).
 DEMO_PHONE = {"FR": "+33610000000", "RE": "+262692100000"}
 
 
@@ -30,8 +30,6 @@ def seed_portal(jurisdiction) -> None:
         return
     agent = person.referent
     if agent is not None and not PortalMessage.objects.filter(person=person).exists():
-        from tenants.models import Membership
-
         Membership.objects.for_host(agent, jurisdiction).update(portal_email=agent.email)
         post_person_message(
             person,

@@ -3,14 +3,29 @@
 Every name and address here is invented. Seeding is idempotent: a second run changes nothing.
 """
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from shared.accounts.constants import NationalRole
+from shared.national_stats.aggregation import rebuild
+from shared.national_stats.models import Refresh
+from shared.public_site.seed import seed_national_content
+from tenants.constants import APPOINTMENT_HOLDER_ROLES, JurisdictionStatus, Role
+from tenants.models import Jurisdiction, Membership
+from tenants.services import (
+    JurisdictionSpec,
+    create_jurisdiction,
+    ensure_public_tenant,
+    grant_membership,
+)
 
-from .constants import JurisdictionStatus, Role
-from .models import Jurisdiction
-from .services import JurisdictionSpec, create_jurisdiction, ensure_public_tenant, grant_membership
+from .backoffice import PAST_OPEN_DAYS, seed_backoffice, seed_history
+from .portal import seed_portal
+from .public_site import seed_demo_content
 
 DEMO_PASSWORD = "Demo-Justice-2026"
 
@@ -88,8 +103,6 @@ DEMO_USERS = [
 
 
 def seed_demo(stdout=None) -> None:
-    from shared.public_site.seed import seed_demo_content, seed_national_content
-
     ensure_public_tenant()
     seed_national_content()
     seed_demo_content()  # before the places, which link to their service pages
@@ -121,14 +134,6 @@ def seed_demo(stdout=None) -> None:
 
 
 def _seed_backoffice(by_slug) -> None:
-    from django_tenants.utils import tenant_context
-
-    from jurisdiction_apps.portal.demo import seed_portal
-    from jurisdiction_apps.scheduling.demo import seed_backoffice
-
-    from .constants import APPOINTMENT_HOLDER_ROLES
-    from .models import Membership
-
     for jurisdiction in by_slug.values():
         memberships = list(
             Membership.objects.active().filter(jurisdiction=jurisdiction).select_related("user")
@@ -149,15 +154,6 @@ def _seed_statistics(by_slug) -> None:
     """The demo's figures, computed from the demo jurisdictions' own rows: the whole history when
     it was just seeded, otherwise from a little before the last computation (what the demo
     changed since, as the nightly refresh would)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-    from django_tenants.utils import tenant_context
-
-    from jurisdiction_apps.scheduling.demo import PAST_OPEN_DAYS, seed_history
-    from shared.national_stats.aggregation import rebuild
-    from shared.national_stats.models import Refresh
-
     rebuilt = set()
     for slug in HISTORY_SLUGS:
         jurisdiction = by_slug.get(slug)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tenants.demo import seed_demo
+from demo.jurisdictions import seed_demo
 
 
 class Command(BaseCommand):

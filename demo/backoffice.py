@@ -1,5 +1,6 @@
 """Invented back-office data for the demo jurisdictions (idempotent: skipped once places exist)."""
 
+import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import islice
@@ -7,16 +8,21 @@ from itertools import islice
 from django.db import transaction
 from django.utils import timezone
 
-from jurisdiction_apps.notifications import demo as sms_demo
 from jurisdiction_apps.organisation.constants import PlaceKind
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place, Service
 from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind, NotifyMode, Weekday
+from jurisdiction_apps.scheduling.models import Appointment, Slot, SlotTemplate
+from jurisdiction_apps.scheduling.services import (
+    BookingRequest,
+    book,
+    change_state,
+    save_slot_template,
+)
+from jurisdiction_apps.scheduling.territory import is_open_day, local_datetime, open_days
 from shared.public_site.models import ServicePage
 
-from .constants import AppointmentState, EventKind, NotifyMode, Weekday
-from .models import Appointment, Slot, SlotTemplate
-from .services import BookingRequest, book, change_state, save_slot_template
-from .territory import is_open_day, local_datetime, open_days
+from . import sms as sms_demo
 
 LAST_NAMES = [
     "MOREAU",
@@ -294,8 +300,6 @@ def seed_history(jurisdiction, *, months: int = 12, live_since_months: int = 6) 
     """A year of invented past appointments (state only, no SMS), for the statistics: about 61 %
     attendance before going live, 85 % after, as where SMS reminders were tried. Skipped when the
     jurisdiction already has appointments that old."""
-    import random
-
     today = timezone.localdate(timezone=jurisdiction.zone)
     oldest = today - timedelta(days=30 * months)
     if Appointment.objects.filter(starts_at__date__lt=today - timedelta(days=60)).exists():

@@ -3,8 +3,13 @@ would have (delivered before the date), and one number fails, for the failures p
 
 from datetime import timedelta
 
-from .constants import PENDING_STATES, FailureReason, MessageKind, MessageState
-from .models import Message
+from jurisdiction_apps.notifications.constants import (
+    PENDING_STATES,
+    FailureReason,
+    MessageKind,
+    MessageState,
+)
+from jurisdiction_apps.notifications.models import Message
 
 
 def settle_past(appointment) -> None:

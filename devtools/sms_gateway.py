@@ -5,7 +5,7 @@ the demo and the SMS benchmarks. It speaks the two providers' send APIs, stores 
 message in memory (and in a JSON-lines file when asked), posts delivery receipts back to the
 platform like the real providers do, and can simulate provider faults through a small control API.
 
-    python -m saas_platform.sms_gateway --host 127.0.0.1 --port 8025 \\
+    python -m devtools.sms_gateway --host 127.0.0.1 --port 8025 \\
         --receipts-url http://localhost:8000/sms/accuses/ [--receipt-delay-ms 300] \\
         [--no-receipts] \\
         [--link-user U --link-password P] [--brevo-api-key K] [--receipt-secret S] \\
@@ -1322,7 +1322,7 @@ def _env(name: str, default: str) -> str:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m saas_platform.sms_gateway",
+        prog="python -m devtools.sms_gateway",
         description="Local SMS gateway speaking the LINK Mobility and Brevo APIs.",
     )
     parser.add_argument("--host", default="127.0.0.1")

