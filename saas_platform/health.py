@@ -56,6 +56,22 @@ def health_payload() -> tuple[dict, bool]:
     return {"status": "ok" if healthy else "degraded", "checks": checks}, healthy
 
 
+HEALTH_PATH = "/health/"
+
+
+class HealthMiddleware:
+    """Answers /health/ first, on every host, before the jurisdiction lookup (which needs the
+    database): it still answers 503 when the database is down."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == HEALTH_PATH:
+            return health_response(request)
+        return self.get_response(request)
+
+
 def health_response(request) -> JsonResponse:
     payload, healthy = health_payload()
     response = JsonResponse(payload, status=200 if healthy else 503)

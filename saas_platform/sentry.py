@@ -69,10 +69,6 @@ def before_breadcrumb(crumb: dict, hint: dict | None = None) -> dict:
     return scrub(crumb)
 
 
-def tag_jurisdiction(schema_name: str | None) -> None:
-    sentry_sdk.set_tag("jurisdiction", schema_name or "public")
-
-
 def init_sentry(dsn: str, environment: str) -> None:
     if not dsn:
         return

@@ -19,7 +19,7 @@ urlpatterns = [
     path("", include("jurisdiction_apps.notifications.urls")),
     path("statistiques/", statistics_views.jurisdiction, name="statistics"),
     path("comptes/", include("allauth.urls")),
-    path("api/v1/", include("tenants.api.urls")),
+    path("api/v1/", include("saas_platform.urls_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 

@@ -6,14 +6,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_tenants.middleware.main import TenantMainMiddleware
 
-from saas_platform.health import health_response
-from saas_platform.sentry import tag_jurisdiction
-
 from .models import Membership
+from .observability import tag_jurisdiction
 
 logger = logging.getLogger("tenants.access")
 
-HEALTH_PATH = "/health/"
 # Paths a signed-in user without a membership may still reach on a jurisdiction host.
 # The STOP page of SMS links and the portal are for the people followed, who have no account.
 OPEN_PREFIXES = (
@@ -26,12 +23,8 @@ OPEN_PREFIXES = (
 
 
 class JurisdictionHostMiddleware(TenantMainMiddleware):
-    """Select the jurisdiction's schema from the host; answer /health/ before any lookup."""
-
-    def process_request(self, request):
-        if request.path == HEALTH_PATH:
-            return health_response(request)
-        return super().process_request(request)
+    """Select the jurisdiction's schema from the host (/health/ is answered before, by
+    saas_platform.health.HealthMiddleware)."""
 
     def no_tenant_found(self, request, hostname):
         logger.info("unknown host requested")

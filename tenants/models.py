@@ -131,12 +131,6 @@ class Jurisdiction(TenantMixin):
         return [code for code in self.departements.split(",") if code]
 
     @property
-    def quiet_hours(self):
-        from jurisdiction_apps.notifications.timing import QuietHours
-
-        return QuietHours(start=self.sms_quiet_start, end=self.sms_quiet_end)
-
-    @property
     def sms_provider_order(self) -> list[str]:
         names = self.sms_providers or ",".join(settings.SMS_PROVIDER_ORDER)
         return [name for name in names.split(",") if name]

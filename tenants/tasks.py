@@ -1,9 +1,7 @@
 import logging
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django_tenants.utils import tenant_context
-
-from saas_platform.celery import app
 
 from .models import Jurisdiction
 
@@ -15,7 +13,7 @@ def _fan_out(jurisdictions, task_name: str, which: str) -> int:
     count = 0
     for jurisdiction in jurisdictions.only("pk", "schema_name").iterator():
         with tenant_context(jurisdiction):
-            app.send_task(task_name)
+            current_app.send_task(task_name)
         count += 1
     logger.info("periodic %s sent to %d jurisdictions (%s)", task_name, count, which)
     return count

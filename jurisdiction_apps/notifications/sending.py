@@ -38,6 +38,7 @@ from .encoding import UCS2, measure
 from .models import Attempt, Message, reference_for
 from .providers import Outcome, OutgoingSms, ProviderError, SendResult, get_provider
 from .services import ANNOUNCING, TextBook, render_message, stop_tokens, stop_url, unsendable_reason
+from .timing import quiet_hours_of
 
 logger = logging.getLogger(__name__)
 
@@ -266,7 +267,7 @@ def _prepare(ids, now) -> tuple[list[Prepared], int]:
         )
         return [], 0
     order = jurisdiction.sms_provider_order
-    quiet = jurisdiction.quiet_hours
+    quiet = quiet_hours_of(jurisdiction)
     with transaction.atomic():
         messages = list(
             Message.objects.select_for_update(skip_locked=True, of=("self",))

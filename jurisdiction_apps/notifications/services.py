@@ -32,7 +32,7 @@ from .constants import (
 from .defaults import DEFAULT_TEXTS
 from .models import Message, StopToken, TemplateOverride
 from .templating import SAMPLE_VALUES, render, validate_template, with_stop_line
-from .timing import immediate_send_time, reminder_send_time
+from .timing import immediate_send_time, quiet_hours_of, reminder_send_time
 
 STOP_PATH = "/stop/{token}/"
 # Kinds that announce an appointment to come: pointless once it has started.
@@ -96,7 +96,7 @@ def _reminder(event, appointment, *, announced_now: bool, reason: str, now):
         timedelta(hours=appointment.appointment_type.reminder_delay_hours),
         now,
         jurisdiction.zone,
-        jurisdiction.quiet_hours,
+        quiet_hours_of(jurisdiction),
         summon_sent=announced_now,
     )
     if due is None:
@@ -139,7 +139,7 @@ def messages_for_event(event) -> list[Message]:
     now = timezone.now()
     reason = unsendable_reason(person)
     jurisdiction = _jurisdiction()
-    quiet = jurisdiction.quiet_hours
+    quiet = quiet_hours_of(jurisdiction)
     right_away = immediate_send_time(now, jurisdiction.zone, quiet)
     messages = []
     kind = event.kind
@@ -409,7 +409,7 @@ def retry_message(message: Message, *, acting_user) -> Message:
         message.failed_at = None
         message.attempt_limit = message.attempt_count + settings.SMS_MAX_ATTEMPTS
         message.due_at = immediate_send_time(
-            timezone.now(), jurisdiction.zone, jurisdiction.quiet_hours
+            timezone.now(), jurisdiction.zone, quiet_hours_of(jurisdiction)
         )
         message.save(update_fields=["state", "reason", "failed_at", "attempt_limit", "due_at"])
     return message

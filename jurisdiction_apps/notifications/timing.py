@@ -48,6 +48,11 @@ class QuietHours:
         return datetime.combine(day, self.start, tzinfo=zone) - timedelta(minutes=1)
 
 
+def quiet_hours_of(jurisdiction) -> QuietHours:
+    """The quiet hours a jurisdiction chose (its ``sms_quiet_start`` and ``sms_quiet_end``)."""
+    return QuietHours(start=jurisdiction.sms_quiet_start, end=jurisdiction.sms_quiet_end)
+
+
 def immediate_send_time(now: datetime, zone: ZoneInfo, quiet: QuietHours = QuietHours()):
     """A message created now (summon, cancellation...) waits for the morning if it is night."""
     return quiet.next_allowed(now, zone)

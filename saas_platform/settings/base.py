@@ -70,6 +70,7 @@ TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
+    "saas_platform.health.HealthMiddleware",
     "tenants.middleware.JurisdictionHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -332,3 +333,21 @@ from saas_platform.sentry import init_sentry  # noqa: E402
 
 init_sentry(SENTRY_DSN, SENTRY_ENVIRONMENT)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Periodic work (ADR 0004) -------------------------------------------------------------------
+# name of the beat entry -> (task run in each jurisdiction, interval setting name[, scope]);
+# scope "live" (the default) or "all" (onboarding and suspended jurisdictions too).
+PERIODIC_TASKS = {
+    "Battement de chaque juridiction": ("jurisdiction.heartbeat", "HEARTBEAT_INTERVAL_SECONDS"),
+    "Génération des créneaux": ("jurisdiction.generate_slots", "SLOT_GENERATION_INTERVAL_SECONDS"),
+    "Envoi des SMS dus": ("jurisdiction.sms_sweep", "SMS_SWEEP_INTERVAL_SECONDS"),
+    "Statistiques nationales": (
+        "jurisdiction.refresh_statistics",
+        "STATS_REFRESH_INTERVAL_SECONDS",
+        "all",
+    ),
+}
+PERIODIC_FAN_OUT_TASKS = {
+    "live": "platform.run_in_live_jurisdictions",
+    "all": "platform.run_in_every_jurisdiction",
+}

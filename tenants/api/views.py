@@ -1,10 +1,8 @@
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from jurisdiction_apps.core.models import Heartbeat
 
 
 class JurisdictionSerializer(serializers.Serializer):
@@ -39,18 +37,3 @@ class MeView(APIView):
             "local_time": timezone.localtime(),
         }
         return Response(MeSerializer(data).data)
-
-
-class HeartbeatSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Heartbeat
-        fields = ["id", "ran_at", "schema_name", "local_time", "time_zone"]
-
-
-class HeartbeatList(generics.ListAPIView):
-    """The last heartbeats the background workers wrote in this jurisdiction."""
-
-    serializer_class = HeartbeatSerializer
-
-    def get_queryset(self):
-        return Heartbeat.objects.latest_first()

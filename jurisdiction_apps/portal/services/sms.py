@@ -6,7 +6,7 @@ from django.utils import timezone
 from jurisdiction_apps.notifications.constants import REQUESTED_KINDS, MessageState, PortalSmsKind
 from jurisdiction_apps.notifications.models import Message
 from jurisdiction_apps.notifications.services import unsendable_reason
-from jurisdiction_apps.notifications.timing import immediate_send_time
+from jurisdiction_apps.notifications.timing import immediate_send_time, quiet_hours_of
 from tenants.urls_helpers import platform_url
 
 
@@ -36,7 +36,7 @@ def queue_portal_sms(person, kind: PortalSmsKind, text: str) -> Message:
     due_at = (
         now
         if kind in REQUESTED_KINDS
-        else immediate_send_time(now, jurisdiction.zone, jurisdiction.quiet_hours)
+        else immediate_send_time(now, jurisdiction.zone, quiet_hours_of(jurisdiction))
     )
     message = Message.objects.create(person=person, kind=kind, due_at=due_at, text=text)
     transaction.on_commit(lambda: hand_over_messages([message.pk]))
