@@ -16,7 +16,6 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.core.digests import keyed_digest
-from jurisdiction_apps.notifications.encoding import UCS2, measure
 from jurisdiction_apps.notifications.providers import (
     Outcome,
     OutgoingSms,
@@ -24,6 +23,7 @@ from jurisdiction_apps.notifications.providers import (
     get_provider,
 )
 from jurisdiction_apps.people.normalisation import PhoneError, parse_phone
+from shared.sms_texts.encoding import UCS2, measure
 from tenants.constants import JurisdictionStatus
 from tenants.models import Jurisdiction, JurisdictionEvent
 from tenants.services import JurisdictionSpec, create_jurisdiction, set_status

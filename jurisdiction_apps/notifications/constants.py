@@ -2,13 +2,8 @@
 
 from django.db import models
 
-
-class MessageKind(models.TextChoices):
-    SUMMON = "summon", "Convocation"
-    REMINDER = "reminder", "Rappel"
-    CANCELLATION = "cancellation", "Annulation"
-    RESCHEDULE = "reschedule", "Report"
-    NO_SHOW = "no_show", "Absence"
+# The kinds of appointment SMS: their texts are national (shared.sms_texts), used here too.
+from shared.sms_texts.constants import MessageKind
 
 
 class PortalSmsKind(models.TextChoices):

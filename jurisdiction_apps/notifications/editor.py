@@ -22,12 +22,9 @@ from jurisdiction_apps.organisation.forms import DsfrMixin
 from jurisdiction_apps.organisation.models import AppointmentType
 from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment
-from tenants.permissions import Action, action_required
-
-from . import services, templating
-from .constants import MessageKind
-from .encoding import LIMITS, UCS2, measure, normalise
-from .templating import (
+from shared.sms_texts import templating
+from shared.sms_texts.encoding import LIMITS, UCS2, measure, normalise
+from shared.sms_texts.templating import (
     MAX_SEGMENTS,
     PLACEHOLDERS,
     SAMPLE_STOP_URL,
@@ -35,6 +32,10 @@ from .templating import (
     validate_template,
     with_stop_line,
 )
+from tenants.permissions import Action, action_required
+
+from . import services
+from .constants import MessageKind
 
 # Characters agents cannot see or tell apart, named in the list of what forces UCS-2.
 CHARACTER_NAMES = {

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jurisdiction_apps.scheduling.constants import AppointmentState
+from shared.sms_texts.encoding import UCS2, measure
 from tenants.constants import JurisdictionStatus
 
 from .constants import (
@@ -34,7 +35,6 @@ from .constants import (
     MessageState,
     PortalSmsKind,
 )
-from .encoding import UCS2, measure
 from .models import Attempt, Message, reference_for
 from .providers import Outcome, OutgoingSms, ProviderError, SendResult, get_provider
 from .services import ANNOUNCING, TextBook, render_message, stop_tokens, stop_url, unsendable_reason

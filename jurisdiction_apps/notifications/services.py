@@ -19,7 +19,9 @@ from jurisdiction_apps.organisation.constants import ServiceKind
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.people.normalisation import PhoneError, display_phone, parse_phone
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
+from shared.sms_texts.defaults import DEFAULT_TEXTS
 from shared.sms_texts.models import NationalTemplate
+from shared.sms_texts.templating import SAMPLE_VALUES, render, validate_template, with_stop_line
 
 from .constants import (
     PENDING_STATES,
@@ -29,9 +31,7 @@ from .constants import (
     MessageState,
     PortalSmsKind,
 )
-from .defaults import DEFAULT_TEXTS
 from .models import Message, StopToken, TemplateOverride
-from .templating import SAMPLE_VALUES, render, validate_template, with_stop_line
 from .timing import immediate_send_time, quiet_hours_of, reminder_send_time
 
 STOP_PATH = "/stop/{token}/"

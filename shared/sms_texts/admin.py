@@ -8,17 +8,17 @@ jurisdiction that does not override the text (texts are resolved at send time).
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from jurisdiction_apps.notifications.encoding import measure
-from jurisdiction_apps.notifications.templating import (
+from shared.accounts.admin_access import NationalTeamAccess
+
+from .encoding import measure
+from .models import NationalTemplate
+from .templating import (
     PLACEHOLDERS,
     SAMPLE_STOP_URL,
     SAMPLE_VALUES,
     render,
     with_stop_line,
 )
-from shared.accounts.admin_access import NationalTeamAccess
-
-from .models import NationalTemplate
 
 
 @admin.register(NationalTemplate)

@@ -6,7 +6,8 @@ not overridden follows every edit of the national default.
 
 from django.db import models
 
-from jurisdiction_apps.notifications.constants import MessageKind
+from .constants import MessageKind
+from .templating import SAMPLE_VALUES, validate_template
 
 
 class NationalTemplate(models.Model):
@@ -34,6 +35,4 @@ class NationalTemplate(models.Model):
         return f"{self.appointment_type_code or 'tous les types'} — {self.get_kind_display()}"
 
     def clean(self):
-        from jurisdiction_apps.notifications.templating import SAMPLE_VALUES, validate_template
-
         validate_template(self.text, SAMPLE_VALUES)

@@ -14,12 +14,12 @@ from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.notifications import services
 from jurisdiction_apps.notifications.constants import MessageKind
-from jurisdiction_apps.notifications.defaults import DEFAULT_TEXTS
-from jurisdiction_apps.notifications.encoding import GSM7, UCS2
 from jurisdiction_apps.notifications.models import TemplateOverride
 from jurisdiction_apps.organisation.models import AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.services import BookingRequest, book
+from shared.sms_texts.defaults import DEFAULT_TEXTS
+from shared.sms_texts.encoding import GSM7, UCS2
 from shared.sms_texts.models import NationalTemplate
 from tenants.constants import Role
 from tests.factories import MembershipFactory, UserFactory

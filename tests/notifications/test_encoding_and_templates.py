@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from jurisdiction_apps.notifications.encoding import GSM7, UCS2, measure, normalise
-from jurisdiction_apps.notifications.templating import placeholders_in, render, validate_template
+from shared.sms_texts.encoding import GSM7, UCS2, measure, normalise
+from shared.sms_texts.templating import placeholders_in, render, validate_template
 
 SAMPLE = {
     "date": "mardi 3 mars",

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from jurisdiction_apps.core.audit import audited
 from jurisdiction_apps.notifications.constants import MessageState, PortalSmsKind
-from jurisdiction_apps.notifications.encoding import normalise
 from jurisdiction_apps.notifications.models import Message
 from jurisdiction_apps.people.models import Person
+from shared.sms_texts.encoding import normalise
 
 from ..constants import MAX_MESSAGE_LENGTH, Author, ReadKind
 from ..models import Attachment, PortalMessage, TeamRead

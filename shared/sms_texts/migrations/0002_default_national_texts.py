@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def add_defaults(apps, schema_editor):
-    from jurisdiction_apps.notifications.defaults import DEFAULT_TEXTS
+    from shared.sms_texts.defaults import DEFAULT_TEXTS
 
     NationalTemplate = apps.get_model("sms_texts", "NationalTemplate")
     for kind, text in DEFAULT_TEXTS.items():
