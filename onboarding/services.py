@@ -16,13 +16,13 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.core.digests import keyed_digest
+from jurisdiction_apps.core.phones import PhoneError, parse_phone
 from jurisdiction_apps.notifications.providers import (
     Outcome,
     OutgoingSms,
     ProviderError,
     get_provider,
 )
-from jurisdiction_apps.people.normalisation import PhoneError, parse_phone
 from shared.sms_texts.encoding import UCS2, measure
 from tenants.constants import JurisdictionStatus
 from tenants.models import Jurisdiction, JurisdictionEvent

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from jurisdiction_apps.core.audit import audited
+from jurisdiction_apps.core.phones import PhoneError, display_phone, parse_phone
 from jurisdiction_apps.organisation.constants import ServiceKind
 from jurisdiction_apps.people.models import Person
-from jurisdiction_apps.people.normalisation import PhoneError, display_phone, parse_phone
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
 from shared.sms_texts.defaults import DEFAULT_TEXTS
 from shared.sms_texts.models import NationalTemplate

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db.models import F
 from django.utils import timezone
 
-from jurisdiction_apps.people.normalisation import PhoneError, parse_phone
+from jurisdiction_apps.core.phones import PhoneError, parse_phone
 from jurisdiction_apps.scheduling.models import Slot, SlotTemplate
 from jurisdiction_apps.scheduling.territory import holiday_name, local_datetime
 from shared.public_site.models import ServicePage

@@ -6,48 +6,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import timezone
 
+from jurisdiction_apps.core.archiving import Archivable, ArchivableQuerySet, audited_events
 from tenants.constants import Role
 
 from .constants import BookingMode, ContactMethod, PlaceKind, ServiceKind
-
-
-# Creations, changes and deletions, written by database triggers (bulk operations included).
-def audited_events() -> tuple:
-    # Fresh tracker objects for each model: pghistory binds them to the model it decorates.
-    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-
-
-class ArchivableQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(archived_at__isnull=True)
-
-    def archived(self):
-        return self.filter(archived_at__isnull=False)
-
-
-class Archivable(models.Model):
-    """Once used, an object is archived (hidden from new work), never deleted."""
-
-    archived_at = models.DateTimeField("archivé le", null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
-
-    def archive(self) -> None:
-        if self.archived_at is None:
-            self.archived_at = timezone.now()
-            self.save(update_fields=["archived_at"])
-
-    def unarchive(self) -> None:
-        if self.archived_at is not None:
-            self.archived_at = None
-            self.save(update_fields=["archived_at"])
 
 
 class Service(models.Model):

@@ -9,10 +9,11 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import models
 from django.db.models import Q
 
-from jurisdiction_apps.organisation.models import Archivable, ArchivableQuerySet, audited_events
+from jurisdiction_apps.core.archiving import Archivable, ArchivableQuerySet, audited_events
+from jurisdiction_apps.core.phones import phone_search_candidates
 
 from .constants import Residence
-from .normalisation import search_key
+from .normalisation import clean_appi_number, is_valid_appi_number, search_key
 
 
 class PersonQuerySet(ArchivableQuerySet):
@@ -22,8 +23,6 @@ class PersonQuerySet(ArchivableQuerySet):
         Names match by word beginnings, accent- and case-insensitive: "fran" finds FRANÇOIS,
         "helene fran" finds FRANÇOIS Hélène; served by the GIN index on the name vector.
         """
-        from .normalisation import clean_appi_number, is_valid_appi_number, phone_search_candidates
-
         text = (text or "").strip()
         if not text:
             return self.none()

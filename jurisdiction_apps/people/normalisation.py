@@ -1,14 +1,10 @@
-"""Pure functions that clean what agents type: names, phone numbers, APPI numbers."""
+"""Pure functions that clean what agents type: names and APPI numbers (phone numbers:
+jurisdiction_apps/core/phones.py)."""
 
 import re
 import unicodedata
-from dataclasses import dataclass
-
-import phonenumbers
-from phonenumbers import PhoneNumberType
 
 APPI_PATTERN = re.compile(r"^(\d{8}|\d{12})[A-Za-z]?$")
-MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
 def strip_accents(text: str) -> str:
@@ -41,98 +37,3 @@ def clean_appi_number(value: str) -> str:
 
 def is_valid_appi_number(value: str) -> bool:
     return bool(APPI_PATTERN.match(value))
-
-
-class PhoneError(ValueError):
-    """A French message that says what is wrong with a phone number."""
-
-
-@dataclass(frozen=True)
-class ParsedPhone:
-    e164: str
-    is_mobile: bool
-
-
-# Metropolitan France and the overseas departments and collectivities share one national
-# numbering plan: "0692 12 34 56" dialled in Nanterre reaches a Réunion mobile (+262 692...),
-# "06 12 34 56 78" dialled in Saint-Denis a metropolitan one (+33 6...).
-FRENCH_NUMBERING_PLAN = ("FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF")
-
-
-def _elsewhere_in_france(text: str, region: str):
-    """A national number invalid in the jurisdiction's region but valid in exactly one other
-    region of the French plan (a number valid in two would be ambiguous: left invalid)."""
-    if text.startswith("+"):
-        return None
-    found = []
-    for other in FRENCH_NUMBERING_PLAN:
-        if other == region:
-            continue
-        try:
-            number = phonenumbers.parse(text, other)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            found.append(number)
-    unique = {phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164): n for n in found}
-    return next(iter(unique.values())) if len(unique) == 1 else None
-
-
-def parse_phone(raw: str, region: str) -> ParsedPhone:
-    """Parse a number typed in national or international form, with the jurisdiction's region."""
-    text = (raw or "").strip()
-    if not text:
-        raise PhoneError("Indiquez un numéro de téléphone.")
-    if text.startswith("00"):
-        text = "+" + text[2:]
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException as error:
-        raise PhoneError("Ce numéro de téléphone n'est pas lisible.") from error
-    if not phonenumbers.is_valid_number(number) and region in FRENCH_NUMBERING_PLAN:
-        number = _elsewhere_in_france(text, region) or number
-    if not phonenumbers.is_possible_number(number):
-        raise PhoneError("Ce numéro de téléphone est incomplet ou trop long.")
-    if not phonenumbers.is_valid_number(number):
-        raise PhoneError("Ce numéro de téléphone n'existe pas.")
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return ParsedPhone(e164=e164, is_mobile=phonenumbers.number_type(number) in MOBILE_TYPES)
-
-
-def parse_mobile(raw: str, region: str) -> str:
-    """E.164 of a mobile number, or PhoneError (landlines cannot receive SMS)."""
-    parsed = parse_phone(raw, region)
-    if not parsed.is_mobile:
-        raise PhoneError(
-            "Ce numéro est une ligne fixe : indiquez un portable pour que la personne reçoive "
-            "ses SMS, ou cochez « pas de téléphone portable »."
-        )
-    return parsed.e164
-
-
-def display_phone(e164: str, region: str = "FR") -> str:
-    """+33612345678 → "06 12 34 56 78" in the jurisdiction's country, international elsewhere."""
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    home_code = phonenumbers.country_code_for_region(region or "FR")
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == home_code
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, style)
-
-
-def phone_search_candidates(raw: str, region: str) -> list[str]:
-    """E.164 forms a search text may stand for (any common writing), or nothing."""
-    digits = re.sub(r"[^\d+]", "", raw)
-    if len(re.sub(r"\D", "", digits)) < 8:
-        return []
-    try:
-        return [parse_phone(digits, region).e164]
-    except PhoneError:
-        return []

@@ -8,16 +8,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jurisdiction_apps.core.audit import audited
+from jurisdiction_apps.core.phones import PhoneError, parse_mobile
 
 from .constants import MINIMUM_AGE_YEARS, PERSON_FIELDS, Residence
 from .models import Person, PersonView
 from .normalisation import (
-    PhoneError,
     clean_appi_number,
     clean_first_names,
     clean_last_name,
     is_valid_appi_number,
-    parse_mobile,
 )
 
 

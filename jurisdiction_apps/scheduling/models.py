@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place, audited_events
+from jurisdiction_apps.core.archiving import audited_events
+from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 
 from .constants import AppointmentState, EventKind, NotifyMode, Weekday

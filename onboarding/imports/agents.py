@@ -15,7 +15,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 
-from jurisdiction_apps.people.normalisation import PhoneError, parse_phone, search_key
+from jurisdiction_apps.core.phones import PhoneError, parse_phone
+from jurisdiction_apps.people.normalisation import search_key
 from tenants.constants import Role
 from tenants.models import Membership
 from tenants.urls_helpers import platform_url

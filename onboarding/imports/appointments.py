@@ -38,18 +38,14 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from jurisdiction_apps.core.audit import acting_as
+from jurisdiction_apps.core.phones import PhoneError, parse_phone
 from jurisdiction_apps.notifications.services import (
     cancel_pending_for,
     schedule_missing_reminders,
 )
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
-from jurisdiction_apps.people.normalisation import (
-    PhoneError,
-    clean_appi_number,
-    parse_phone,
-    search_key,
-)
+from jurisdiction_apps.people.normalisation import clean_appi_number, search_key
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind, NotifyMode
 from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
 from tenants.constants import JurisdictionStatus

@@ -2,7 +2,7 @@
 
 import pytest
 
-from jurisdiction_apps.people.normalisation import PhoneError, parse_mobile, parse_phone
+from jurisdiction_apps.core.phones import PhoneError, parse_mobile, parse_phone
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,8 @@
 
 from django import template
 
+from jurisdiction_apps.core.phones import display_phone
 from jurisdiction_apps.scheduling.constants import AppointmentState
-
-from ..normalisation import display_phone
 
 register = template.Library()
 

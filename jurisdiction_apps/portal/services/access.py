@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from jurisdiction_apps.core.audit import audited
 from jurisdiction_apps.core.digests import keyed_digest
+from jurisdiction_apps.core.phones import PhoneError, parse_phone
 from jurisdiction_apps.notifications.constants import PortalSmsKind
 from jurisdiction_apps.notifications.services import unsendable_reason
 from jurisdiction_apps.people.models import Person
-from jurisdiction_apps.people.normalisation import PhoneError, parse_phone
 
 from ..constants import (
     CODE_LENGTH,

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from icalendar import Alarm, Calendar, Event
 
+from jurisdiction_apps.core.phones import PhoneError, display_phone, parse_phone
 from jurisdiction_apps.organisation.constants import ServiceKind
-from jurisdiction_apps.people.normalisation import PhoneError, display_phone, parse_phone
 from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment
 from tenants.models import Membership

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jurisdiction_apps.people.normalisation import PhoneError, display_phone, parse_phone
+from jurisdiction_apps.core.phones import PhoneError, display_phone, parse_phone
 
 from ..services import agenda as service
 from ..session import person_required, portal_is_open
