@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_exists
 
-from jurisdiction_apps.organisation.forms import DsfrMixin
+from jurisdiction_apps.core.forms import DsfrMixin
 from tenants.constants import PhoneRegion
 from tenants.models import (
     Domain,

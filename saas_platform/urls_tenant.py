@@ -3,8 +3,14 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from jurisdiction_apps.organisation import urls as organisation_urls
+from jurisdiction_apps.scheduling import slot_urls
 from shared.national_stats import views as statistics_views
 from tenants import views
+
+# The organisation section of the back-office: places, agendas and agents (organisation), slot
+# templates and slots (scheduling, the app above it), under one namespace.
+organisation_section = (organisation_urls.urlpatterns + slot_urls.urlpatterns, "organisation")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +20,7 @@ urlpatterns = [
     path("mon-espace/", include("jurisdiction_apps.portal.urls")),
     path("", include("jurisdiction_apps.portal.team_urls")),
     path("personnes/", include("jurisdiction_apps.people.urls")),
-    path("organisation/", include("jurisdiction_apps.organisation.urls")),
+    path("organisation/", include(organisation_section)),
     path("", include("jurisdiction_apps.scheduling.urls")),
     path("", include("jurisdiction_apps.notifications.urls")),
     path("statistiques/", statistics_views.jurisdiction, name="statistics"),

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jurisdiction_apps.organisation.forms import DsfrMixin
+from jurisdiction_apps.core.forms import DsfrMixin
 from jurisdiction_apps.organisation.models import AppointmentType
 from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment

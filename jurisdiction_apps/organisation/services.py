@@ -17,8 +17,10 @@ from django.urls import reverse
 from tenants.models import Membership
 from tenants.services import grant_membership
 
+from . import usage
 from .constants import PlaceKind, ServiceKind
 from .models import Agenda, AppointmentType, Place, Service
+from .signals import agenda_archived
 
 PSEUDO_PLACES = [
     (PlaceKind.HOME, "Domicile de la personne", ["visite-domicile"]),
@@ -52,44 +54,26 @@ def set_up_jurisdiction(jurisdiction) -> None:
 
 
 # --- usage: what may be deleted ------------------------------------------------------------------
-def _appointments():
-    # Imported late: scheduling's models import this app's models.
-    from jurisdiction_apps.scheduling.models import Appointment
-
-    return Appointment.objects
-
-
 def places_with_usage(queryset=None):
     """Places annotated with ``is_used``: an agenda or an appointment refers to them."""
     queryset = Place.objects.all() if queryset is None else queryset
-    return queryset.annotate(
-        has_agenda=Exists(Agenda.objects.filter(place=OuterRef("pk"))),
-        has_appointment=Exists(_appointments().filter(place=OuterRef("pk"))),
-    )
+    has_agenda = Exists(Agenda.objects.filter(place=OuterRef("pk")))
+    return queryset.annotate(is_used=usage.used_condition("place", has_agenda))
 
 
 def place_is_used(place: Place) -> bool:
-    return place.agendas.exists() or _appointments().filter(place=place).exists()
+    return place.agendas.exists() or usage.is_referred("place", place)
 
 
 def agendas_with_usage(queryset=None):
-    """Agendas annotated with ``has_slot``, ``has_template`` and ``has_appointment``."""
-    from jurisdiction_apps.scheduling.models import Slot, SlotTemplate
-
+    """Agendas annotated with ``is_used``: a slot, a slot template or an appointment refers to
+    them."""
     queryset = Agenda.objects.all() if queryset is None else queryset
-    return queryset.annotate(
-        has_slot=Exists(Slot.objects.filter(agenda=OuterRef("pk"))),
-        has_template=Exists(SlotTemplate.objects.filter(agenda=OuterRef("pk"))),
-        has_appointment=Exists(_appointments().filter(agenda=OuterRef("pk"))),
-    )
+    return queryset.annotate(is_used=usage.used_condition("agenda"))
 
 
 def agenda_is_used(agenda: Agenda) -> bool:
-    return (
-        agenda.slots.exists()
-        or agenda.slot_templates.exists()
-        or _appointments().filter(agenda=agenda).exists()
-    )
+    return usage.is_referred("agenda", agenda)
 
 
 # --- places --------------------------------------------------------------------------------------
@@ -154,10 +138,10 @@ def archive_agenda(agenda: Agenda, *, acting_user) -> int:
 
     Returns the number of templates deactivated.
     """
-    from jurisdiction_apps.scheduling.models import SlotTemplate
-
     agenda.archive()
-    return SlotTemplate.objects.filter(agenda=agenda, is_active=True).update(is_active=False)
+    # Scheduling deactivates the agenda's slot templates (scheduling/receivers.py).
+    replies = agenda_archived.send(sender=Agenda, agenda=agenda)
+    return sum(count for _, count in replies)
 
 
 def unarchive_agenda(agenda: Agenda, *, acting_user) -> None:

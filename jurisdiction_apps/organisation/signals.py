@@ -1,8 +1,6 @@
-from django_tenants.utils import tenant_context
+from django.dispatch import Signal
 
-
-def on_jurisdiction_schema_ready(sender, jurisdiction, **kwargs):
-    from .services import set_up_jurisdiction
-
-    with tenant_context(jurisdiction):
-        set_up_jurisdiction(jurisdiction)
+# Sent inside the transaction that archives an agenda, so that the apps above organisation stop
+# what depends on it (scheduling deactivates its slot templates). Argument: agenda. Each receiver
+# returns how many objects it deactivated.
+agenda_archived = Signal()

@@ -2,7 +2,8 @@ from django.urls import path
 
 from . import views
 
-app_name = "organisation"
+# Mounted with the slot screens (scheduling/slot_urls.py) under one "organisation" namespace by
+# saas_platform/urls_tenant.py.
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -18,18 +19,6 @@ urlpatterns = [
     path("agendas/<int:pk>/modifier/", views.agenda_edit, name="agenda_edit"),
     path("agendas/<int:pk>/archiver/", views.agenda_archive, name="agenda_archive"),
     path("agendas/<int:pk>/supprimer/", views.agenda_delete, name="agenda_delete"),
-    # slot templates
-    path("modeles/", views.slot_template_list, name="slot_templates"),
-    path("modeles/nouveau/", views.slot_template_create, name="slot_template_create"),
-    path("modeles/<int:pk>/modifier/", views.slot_template_edit, name="slot_template_edit"),
-    path(
-        "modeles/<int:pk>/desactiver/",
-        views.slot_template_deactivate,
-        name="slot_template_deactivate",
-    ),
-    # slots
-    path("creneaux/", views.slot_list, name="slots"),
-    path("creneaux/nouveau/", views.slot_create, name="slot_create"),
     # agents
     path("agents/", views.agent_list, name="agents"),
     path("agents/inviter/", views.agent_invite, name="agent_invite"),

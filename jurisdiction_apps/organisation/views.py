@@ -1,4 +1,5 @@
-"""Organisation screens of the back-office: places, agendas, slot templates, slots, agents.
+"""Organisation screens of the back-office: places, agendas, agents (the slot templates and slots
+of the same section are scheduling's: jurisdiction_apps/scheduling/slot_views.py).
 
 Views are thin: forms validate, services act. Only directors and local admins reach them
 (Action.MANAGE_PLACES / Action.MANAGE_AGENTS). Objects are looked up in the host's schema, so an
@@ -8,50 +9,20 @@ filtered on the host's jurisdiction.
 
 from django.contrib import messages
 from django.db.models import Count, F
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from jurisdiction_apps.scheduling.models import SlotTemplate
-from jurisdiction_apps.scheduling.services import (
-    BookingError,
-    create_slot,
-    save_slot_template,
-    set_slots_closed,
-)
+from jurisdiction_apps.core.screens import page, plural
 from tenants.constants import Role
 from tenants.models import Membership
 from tenants.permissions import Action, action_required
 
-from . import services, slot_admin
-from .forms import (
-    AgendaForm,
-    ArchiveForm,
-    InviteAgentForm,
-    PlaceForm,
-    RoleForm,
-    SlotBulkForm,
-    SlotFilterForm,
-    SlotForm,
-    SlotTemplateForm,
-)
+from . import services
+from .forms import AgendaForm, ArchiveForm, InviteAgentForm, PlaceForm, RoleForm
 from .models import Agenda, Place
 
 manage_places = action_required(Action.MANAGE_PLACES)
 manage_agents = action_required(Action.MANAGE_AGENTS)
-
-
-def _page(request, template: str, section: str, context: dict | None = None):
-    return render(request, template, {"section": section, **(context or {})})
-
-
-def _local_date(day) -> str:
-    return formats.date_format(day, "j F Y")
-
-
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count in (0, 1) else plural}"
 
 
 @manage_places
@@ -67,7 +38,7 @@ def place_list(request):
         .annotate(types_count=Count("appointment_types", distinct=True))
         .order_by(F("archived_at").asc(nulls_first=True), "name")
     )
-    return _page(request, "organisation/place_list.html", "places", {"places": places})
+    return page(request, "organisation/place_list.html", "places", {"places": places})
 
 
 def _place_form(request, place: Place | None):
@@ -84,7 +55,7 @@ def _place_form(request, place: Place | None):
         verb = "modifié" if editing else "créé"
         messages.success(request, f"Lieu « {saved.name} » {verb}.")
         return redirect("organisation:places")
-    return _page(
+    return page(
         request,
         "organisation/place_form.html",
         "places",
@@ -111,7 +82,7 @@ def place_archive(request, pk):
         messages.error(request, "Action inconnue : rien n'a changé.")
     elif form.archive:
         agendas = services.archive_place(place, acting_user=request.user)
-        extra = f" avec {_plural(agendas, 'agenda', 'agendas')}" if agendas else ""
+        extra = f" avec {plural(agendas, 'agenda', 'agendas')}" if agendas else ""
         messages.success(request, f"Lieu « {place.name} » archivé{extra}.")
     else:
         services.unarchive_place(place, acting_user=request.user)
@@ -144,7 +115,7 @@ def agenda_list(request):
         .annotate(templates_count=Count("slot_templates", distinct=True))
         .order_by(F("archived_at").asc(nulls_first=True), "place__name", "name")
     )
-    return _page(request, "organisation/agenda_list.html", "agendas", {"agendas": agendas})
+    return page(request, "organisation/agenda_list.html", "agendas", {"agendas": agendas})
 
 
 def _agenda_form(request, agenda: Agenda | None):
@@ -160,7 +131,7 @@ def _agenda_form(request, agenda: Agenda | None):
             verb = "modifié" if editing else "créé"
             messages.success(request, f"Agenda « {saved.name} » {verb}.")
             return redirect("organisation:agendas")
-    return _page(
+    return page(
         request,
         "organisation/agenda_form.html",
         "agendas",
@@ -188,7 +159,7 @@ def agenda_archive(request, pk):
     elif form.archive:
         stopped = services.archive_agenda(agenda, acting_user=request.user)
         extra = (
-            f" {_plural(stopped, 'modèle de créneau désactivé', 'modèles de créneau désactivés')}"
+            f" {plural(stopped, 'modèle de créneau désactivé', 'modèles de créneau désactivés')}"
             " ; les créneaux déjà créés restent."
             if stopped
             else ""
@@ -217,164 +188,6 @@ def agenda_delete(request, pk):
     return redirect("organisation:agendas")
 
 
-# --- slot templates ------------------------------------------------------------------------------
-@manage_places
-def slot_template_list(request):
-    templates = slot_admin.templates_with_counts().order_by(
-        "-is_active", "agenda__place__name", "agenda__name", "weekday", "start_time"
-    )
-    return _page(
-        request, "organisation/slot_template_list.html", "templates", {"templates": templates}
-    )
-
-
-def _template_form(request, template: SlotTemplate | None):
-    editing = template is not None
-    zone = request.tenant.zone
-    initial = {"agenda": request.GET.get("agenda")} if not editing else None
-    form = SlotTemplateForm(
-        request.POST or None, instance=template or SlotTemplate(), initial=initial, zone=zone
-    )
-    if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        created = save_slot_template(saved, acting_user=request.user)
-        until = _local_date(slot_admin.generation_horizon(saved, zone))
-        done = "Modèle modifié" if editing else "Modèle enregistré"
-        text = f"{done} : {_plural(created, 'créneau créé', 'créneaux créés')} jusqu'au {until}."
-        if editing:
-            text += " Les créneaux déjà créés n'ont pas changé."
-        messages.success(request, text)
-        return redirect("organisation:slot_templates")
-    return _page(
-        request,
-        "organisation/slot_template_form.html",
-        "templates",
-        {"form": form, "template": template},
-    )
-
-
-@manage_places
-def slot_template_create(request):
-    return _template_form(request, None)
-
-
-@manage_places
-def slot_template_edit(request, pk):
-    return _template_form(
-        request, get_object_or_404(SlotTemplate.objects.select_related("agenda__place"), pk=pk)
-    )
-
-
-@manage_places
-@require_POST
-def slot_template_deactivate(request, pk):
-    template = get_object_or_404(
-        SlotTemplate.objects.select_related("agenda__place", "appointment_type"), pk=pk
-    )
-    action = request.POST.get("action")
-    if action not in ("desactiver", "reactiver"):
-        messages.error(request, "Action inconnue : rien n'a changé.")
-        return redirect("organisation:slot_templates")
-    try:
-        created = slot_admin.set_template_active(
-            template, action == "reactiver", acting_user=request.user
-        )
-    except services.OrganisationError as error:
-        messages.error(request, str(error))
-    else:
-        if action == "reactiver":
-            until = _local_date(slot_admin.generation_horizon(template, request.tenant.zone))
-            messages.success(
-                request,
-                f"Modèle réactivé : {_plural(created, 'créneau créé', 'créneaux créés')} "
-                f"jusqu'au {until}.",
-            )
-        else:
-            messages.success(
-                request,
-                "Modèle désactivé : il ne crée plus de créneaux. Les créneaux déjà créés restent ; "
-                "fermez-les depuis la page Créneaux si besoin.",
-            )
-    return redirect("organisation:slot_templates")
-
-
-# --- slots ---------------------------------------------------------------------------------------
-@manage_places
-def slot_list(request):
-    zone = request.tenant.zone
-    filters = SlotFilterForm(request.GET, zone=zone)
-    agenda = slots = None
-    if filters.is_valid():
-        agenda = filters.cleaned_data["agenda"]
-    bulk = None
-    if request.method == "POST" and agenda is None:
-        messages.error(request, "Choisissez un agenda et une période valides : rien n'a changé.")
-        return redirect(request.get_full_path())
-    if request.method == "POST":
-        bulk = SlotBulkForm(request.POST, agenda=agenda)
-        if bulk.is_valid():
-            changed = set_slots_closed(
-                [slot.pk for slot in bulk.cleaned_data["slots"]],
-                bulk.closed,
-                acting_user=request.user,
-            )
-            verb = "fermé" if bulk.closed else "rouvert"
-            messages.success(
-                request, _plural(changed, f"créneau {verb}", f"créneaux {verb}s") + "."
-            )
-            return redirect(request.get_full_path())
-    if agenda is not None:
-        slots = slot_admin.slots_in_period(
-            agenda, filters.cleaned_data["du"], filters.cleaned_data["au"], zone
-        )
-    context = {
-        "filters": filters,
-        "agenda": agenda,
-        "slots": slots,
-        "bulk": bulk,
-        "now": timezone.now(),
-        "period": (filters.cleaned_data["du"], filters.cleaned_data["au"])
-        if filters.is_valid()
-        else None,
-    }
-    return _page(request, "organisation/slot_list.html", "slots", context)
-
-
-@manage_places
-def slot_create(request):
-    tenant = request.tenant
-    initial = {"agenda": request.GET.get("agenda")}
-    form = SlotForm(
-        request.POST or None,
-        initial=initial,
-        zone=tenant.zone,
-        departements=tenant.departement_list,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            slot = create_slot(
-                agenda=data["agenda"],
-                appointment_type=data["appointment_type"],
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                capacity=data["capacity"],
-                acting_user=request.user,
-            )
-        except BookingError as error:
-            form.add_error(None, str(error))
-        else:
-            when = formats.date_format(timezone.localtime(slot.starts_at), "l j F Y à H:i")
-            messages.success(request, f"Créneau créé le {when}.")
-            return redirect(f"{reverse('organisation:slots')}?agenda={slot.agenda_id}")
-    return _page(
-        request,
-        "organisation/slot_form.html",
-        "slots",
-        {"form": form},
-    )
-
-
 # --- agents --------------------------------------------------------------------------------------
 def _membership(request, pk) -> Membership:
     return get_object_or_404(
@@ -398,7 +211,7 @@ def agent_list(request):
             continue  # an old access of someone active again, or deactivated twice
         seen.add(membership.user_id)
         (active if membership.is_active else former).append(membership)
-    return _page(
+    return page(
         request,
         "organisation/agent_list.html",
         "agents",
@@ -436,7 +249,7 @@ def agent_invite(request):
                 f"« {invitation.membership.get_role_display()} ». Un courriel lui envoie {what}.",
             )
             return redirect("organisation:agents")
-    return _page(
+    return page(
         request,
         "organisation/agent_invite.html",
         "agents",

@@ -1,4 +1,4 @@
-"""Slot helpers for the organisation screens, on top of jurisdiction_apps.scheduling.
+"""Slot helpers for the slot screens (under the back-office's organisation section).
 
 Local dates are those of the jurisdiction (its time zone); the database stores UTC.
 """
@@ -9,12 +9,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from jurisdiction_apps.scheduling.constants import SLOT_GENERATION_DAYS
-from jurisdiction_apps.scheduling.models import Slot, SlotTemplate
-from jurisdiction_apps.scheduling.services import save_slot_template
-from jurisdiction_apps.scheduling.territory import local_datetime
+from jurisdiction_apps.organisation.services import OrganisationError
 
-from .services import OrganisationError
+from .constants import SLOT_GENERATION_DAYS
+from .models import Slot, SlotTemplate
+from .services import save_slot_template
+from .territory import local_datetime
 
 DEFAULT_PERIOD_DAYS = 14
 MAX_PERIOD_DAYS = 92
