@@ -3,14 +3,23 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from jurisdiction_apps.casefile import urls as casefile_urls
 from jurisdiction_apps.organisation import urls as organisation_urls
+from jurisdiction_apps.people import urls as people_urls
 from jurisdiction_apps.scheduling import slot_urls
+from jurisdiction_apps.scheduling import urls as scheduling_urls
 from shared.national_stats import views as statistics_views
 from tenants import views
 
 # The organisation section of the back-office: places, agendas and agents (organisation), slot
 # templates and slots (scheduling, the app above it), under one namespace.
 organisation_section = (organisation_urls.urlpatterns + slot_urls.urlpatterns, "organisation")
+# A person's and an appointment's file pages (casefile, above every app whose data they show).
+people_section = (people_urls.urlpatterns + casefile_urls.person_patterns, "people")
+scheduling_section = (
+    scheduling_urls.urlpatterns + casefile_urls.appointment_patterns,
+    "scheduling",
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,9 +28,9 @@ urlpatterns = [
     path("connexion/relais/<str:token>/", views.accept_handoff, name="accept-handoff"),
     path("mon-espace/", include("jurisdiction_apps.portal.urls")),
     path("", include("jurisdiction_apps.portal.team_urls")),
-    path("personnes/", include("jurisdiction_apps.people.urls")),
+    path("personnes/", include(people_section)),
     path("organisation/", include(organisation_section)),
-    path("", include("jurisdiction_apps.scheduling.urls")),
+    path("", include(scheduling_section)),
     path("", include("jurisdiction_apps.notifications.urls")),
     path("statistiques/", statistics_views.jurisdiction, name="statistics"),
     path("comptes/", include("allauth.urls")),

@@ -3,11 +3,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from jurisdiction_apps.core.history import user_label
 from tenants.models import Membership
 
 from . import services
 from .constants import PERSON_FIELDS, Residence
-from .history import user_label
 
 # Fields handed to services.clean_person_data, in the order errors are shown.
 PERSON_DATA_FIELDS = tuple(field for field in PERSON_FIELDS if field != "referent")

@@ -1,27 +1,17 @@
 """Views of the people app (thin: forms validate, services act)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jurisdiction_apps.core.pagination import paginate_ids, query_string_without_page
-from jurisdiction_apps.notifications import queries as sms_queries
-from jurisdiction_apps.portal.services.messages import team_read_entries
 from tenants.permissions import Action, action_required
 
-from . import history, services
+from . import services
 from .forms import ArchiveForm, PersonForm, SearchForm
 from .models import Person
 
 PAGE_SIZE = 50
-VIEWS_PAGE_SIZE = 100
-PORTAL_READS_SHOWN = 100
-
-
-RECENT_PAST_SHOWN = 20
-RECENT_EVENTS_SHOWN = 30
 
 
 @action_required(Action.VIEW_PEOPLE)
@@ -89,39 +79,6 @@ def person_edit(request, pk: int):
     return _person_form(request, person)
 
 
-@action_required(Action.VIEW_PEOPLE)
-def person_detail(request, pk: int):
-    person = get_object_or_404(Person.objects.select_related("referent"), pk=pk)
-    services.record_view(person, viewer=request.user)
-    appointments = list(
-        person.appointments.select_related("appointment_type", "place", "assigned_agent").order_by(
-            "starts_at", "pk"
-        )
-    )
-    now = timezone.now()
-    past = [item for item in reversed(appointments) if item.starts_at < now]
-    # A long follow-up shows its recent part; "tout afficher" shows everything.
-    show_all = request.GET.get("tout") == "1"
-    timeline, timeline_total = history.timeline(
-        person,
-        region=request.tenant.phone_region,
-        limit=None if show_all else RECENT_EVENTS_SHOWN,
-    )
-    return render(
-        request,
-        "people/person_detail.html",
-        {
-            "person": person,
-            "upcoming": [item for item in appointments if item.starts_at >= now],
-            "past": past if show_all else past[:RECENT_PAST_SHOWN],
-            "past_hidden": 0 if show_all else max(len(past) - RECENT_PAST_SHOWN, 0),
-            "timeline": timeline,
-            "timeline_hidden": timeline_total - len(timeline),
-            "sms_number_failure": sms_queries.number_failure(person),
-        },
-    )
-
-
 @action_required(Action.ARCHIVE_PEOPLE)
 @require_POST
 def person_archive(request, pk: int):
@@ -149,25 +106,3 @@ def person_archive(request, pk: int):
                 "des personnes suivies.",
             )
     return redirect("people:detail", pk=person.pk)
-
-
-@action_required(Action.VIEW_AUDIT)
-def person_audit(request, pk: int):
-    person = get_object_or_404(Person, pk=pk)
-    region = request.tenant.phone_region
-    trail = history.audit_trail(person, region=region)
-    views_page = Paginator(history.views_log(person), VIEWS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "people/person_audit.html",
-        {
-            "person": person,
-            "views_page": views_page,
-            "portal_reads": team_read_entries(person, PORTAL_READS_SHOWN),
-            "portal_reads_count": person.portal_reads.count(),
-            "portal_reads_shown": PORTAL_READS_SHOWN,
-            **trail,
-        },
-    )

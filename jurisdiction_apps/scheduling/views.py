@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from jurisdiction_apps.core.pagination import paginate_ids, query_string_without_page
-from jurisdiction_apps.notifications import queries as sms_queries
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from tenants.constants import APPOINTMENT_HOLDER_ROLES
@@ -103,25 +102,6 @@ def awaiting_outcome(request):
 @action_required(Action.VIEW_PEOPLE)
 def no_shows(request):
     return _worklist(request, queries.no_shows, "scheduling/no_shows.html", "Absences à traiter")
-
-
-@action_required(Action.VIEW_PEOPLE)
-def appointment_detail(request, pk):
-    appointment = get_object_or_404(
-        Appointment.objects.with_related().select_related("assigned_agent", "booked_by"), pk=pk
-    )
-    history = appointment.history.select_related("actor").order_by("at", "pk")
-    return render(
-        request,
-        "scheduling/appointment.html",
-        {
-            "appointment": appointment,
-            "history": history,
-            "sms_messages": sms_queries.appointment_messages(appointment),
-            "now": timezone.now(),
-            "outcome_actions": OUTCOME_ACTIONS,
-        },
-    )
 
 
 def _next_url(request, default):

@@ -57,6 +57,7 @@ TENANT_APPS = [
     "jurisdiction_apps.scheduling",
     "jurisdiction_apps.notifications",
     "jurisdiction_apps.portal",
+    "jurisdiction_apps.casefile",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

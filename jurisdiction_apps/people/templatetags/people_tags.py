@@ -1,9 +1,10 @@
-"""Display helpers of the people screens: phone numbers and badges."""
+"""Display helpers of the people screens: phone numbers, SMS badges, agents' names (appointment
+states: scheduling_tags)."""
 
 from django import template
 
+from jurisdiction_apps.core.history import user_label
 from jurisdiction_apps.core.phones import display_phone
-from jurisdiction_apps.scheduling.constants import AppointmentState
 
 register = template.Library()
 
@@ -30,24 +31,7 @@ def sms_badge(person) -> str:
     return SMS_BADGES["receives"]
 
 
-STATE_BADGES = {
-    AppointmentState.BOOKED: "fr-badge--info",
-    AppointmentState.FULFILLED: "fr-badge--success",
-    AppointmentState.NO_SHOW: "fr-badge--error",
-    AppointmentState.EXCUSED: "fr-badge--new",
-    AppointmentState.CANCELLED: "fr-badge--warning",
-}
-
-
-@register.filter
-def state_badge(state: str) -> str:
-    """DSFR badge modifier for an appointment state."""
-    return STATE_BADGES.get(state, "")
-
-
 @register.filter
 def agent_name(user) -> str:
     """An agent's full name (e-mail address when the name is missing)."""
-    from jurisdiction_apps.people.history import user_label
-
     return user_label(user) if user is not None else "—"

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jurisdiction_apps.core.audit import audited
+from jurisdiction_apps.core.history import UNKNOWN_ACTOR, HistoryEntry, user_label
 from jurisdiction_apps.notifications.constants import MessageState, PortalSmsKind
 from jurisdiction_apps.notifications.models import Message
 from jurisdiction_apps.people.models import Person
@@ -152,8 +153,6 @@ def team_read_entries(person: Person, limit: int | None = None) -> list:
     """Agents' reads of the person's messages and proof files, most recent first, as entries of
     the person's audit page (2 queries; a deleted agent shows as "Agent inconnu")."""
     from django.contrib.auth import get_user_model
-
-    from jurisdiction_apps.people.history import UNKNOWN_ACTOR, HistoryEntry, user_label
 
     reads = TeamRead.objects.filter(person=person).select_related("attachment")
     reads = reads.order_by("-at", "-pk")

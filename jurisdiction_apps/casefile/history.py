@@ -12,21 +12,25 @@ Every function runs a fixed number of queries, whatever the length of the histor
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .constants import PERSON_FIELDS
-from .models import Person
+from jurisdiction_apps.core.history import UNKNOWN_ACTOR, Change, HistoryEntry, user_label
+from jurisdiction_apps.core.phones import display_phone
+from jurisdiction_apps.organisation.models import AppointmentType, Place
+from jurisdiction_apps.people.constants import PERSON_FIELDS
+from jurisdiction_apps.people.models import Person, PersonAudit
+from jurisdiction_apps.portal.models import ChangeRequest
+from jurisdiction_apps.scheduling.models import Appointment, AppointmentAudit, AppointmentEvent
 
 SYSTEM_ACTOR = "Traitement automatique"
 STOP_LINK_ACTOR = "La personne (lien STOP d'un SMS)"
 PERSON_CHANGED = "Fiche modifiée"
-UNKNOWN_ACTOR = "Agent inconnu"
 PORTAL_ACTOR = "La personne (son espace personnel)"
 REQUEST_TITLE = "Demande de changement : {kind}"
 REQUEST_OUTCOMES = {
@@ -52,38 +56,6 @@ USER_FIELDS = frozenset({"referent", "assigned_agent", "booked_by"})
 
 
 _CREATED = object()  # the "before" of a value set at creation
-
-
-@dataclass
-class Change:
-    label: str
-    before: str | None  # None when the value was set at creation
-    after: str
-
-
-@dataclass
-class HistoryEntry:
-    at: datetime
-    title: str
-    actor: str
-    category: str  # "person" or "appointment"
-    details: str = ""
-    changes: list[Change] = field(default_factory=list)
-    sort_key: tuple = ()
-    lists_fields: bool = False  # a summary names the changed fields (changes of the person)
-
-    @property
-    def summary(self) -> str:
-        """The title, with the names of the changed fields when it is a change of the person."""
-        if self.lists_fields and self.changes:
-            return f"{self.title} : " + ", ".join(change.label for change in self.changes)
-        return self.title
-
-
-def user_label(user) -> str:
-    if user is None:
-        return UNKNOWN_ACTOR
-    return user.get_full_name() or user.email or f"Agent n° {user.pk}"
 
 
 def _users_by_id(ids: Iterable) -> dict:
@@ -157,8 +129,6 @@ class _Formatter:
         return str(self.model._meta.get_field(name).verbose_name)
 
     def value(self, name: str, value) -> str:
-        from .templatetags.people_tags import phone
-
         if value in (None, ""):
             return "—"
         model_field = self.model._meta.get_field(name)
@@ -173,7 +143,7 @@ class _Formatter:
         if isinstance(value, date):
             return date_format(value, "d/m/Y")
         if name == "phone":
-            return phone(value, self.region)
+            return display_phone(value, self.region)
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
         return str(value)
@@ -212,8 +182,7 @@ def _appointment_title(label: str) -> str:
 def person_audit_entries(person: Person, *, region: str, users: dict | None = None):
     """The person's own snapshots as entries with their changes (2 queries)."""
     events = list(
-        apps.get_model("people", "PersonAudit")
-        .objects.filter(pgh_obj_id=person.pk)
+        PersonAudit.objects.filter(pgh_obj_id=person.pk)
         .select_related("pgh_context")
         .order_by("pgh_id")
     )
@@ -244,10 +213,10 @@ def person_audit_entries(person: Person, *, region: str, users: dict | None = No
 
 def appointment_audit_entries(person: Person, *, region: str):
     """Snapshots of the person's appointments with their changes (5 queries at most)."""
-    appointment_model = apps.get_model("scheduling", "Appointment")
-    audit_model = apps.get_model("scheduling", "AppointmentAudit")
-    type_model = apps.get_model("organisation", "AppointmentType")
-    place_model = apps.get_model("organisation", "Place")
+    appointment_model = Appointment
+    audit_model = AppointmentAudit
+    type_model = AppointmentType
+    place_model = Place
     events = list(
         audit_model.objects.filter(person_id=person.pk)
         .select_related("pgh_context")
@@ -328,8 +297,7 @@ def change_request_entries(person: Person, limit: int | None = None):
     """The person's change requests and their outcome, with the agent who handled them
     (1 query); with ``limit``, only the most recent requests are read."""
     requests = (
-        apps.get_model("portal", "ChangeRequest")
-        .objects.filter(person_id=person.pk)
+        ChangeRequest.objects.filter(person_id=person.pk)
         .select_related(
             "appointment__appointment_type", "appointment__place", "handled_by", "new_appointment"
         )
@@ -376,8 +344,6 @@ def change_request_entries(person: Person, limit: int | None = None):
 def _counts(person: Person) -> tuple[int, int]:
     """How many appointment events and change-request entries (asked + handled) the person
     has, in one query."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
 
     def counted(queryset, **filters):
         rows = (
@@ -389,8 +355,8 @@ def _counts(person: Person) -> tuple[int, int]:
         )
         return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
-    events = apps.get_model("scheduling", "AppointmentEvent").objects
-    requests = apps.get_model("portal", "ChangeRequest").objects
+    events = AppointmentEvent.objects
+    requests = ChangeRequest.objects
     row = (
         Person.objects.filter(pk=person.pk)
         .annotate(

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CasefileConfig(AppConfig):
+    """The person's and the appointment's whole file, assembled from the apps below (no models)."""
+
+    name = "jurisdiction_apps.casefile"
+    label = "casefile"
+    verbose_name = "Dossier"
