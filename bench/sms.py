@@ -101,7 +101,7 @@ from figures import host_cpu_busy, percentile  # noqa: E402  (bench/figures.py)
 from jurisdiction_apps.notifications.bulk import make_due_reminders  # noqa: E402
 from jurisdiction_apps.notifications.constants import MessageState  # noqa: E402
 from jurisdiction_apps.notifications.models import Attempt, Message, reference_for  # noqa: E402
-from jurisdiction_apps.notifications.services import (  # noqa: E402
+from jurisdiction_apps.notifications.texts import (  # noqa: E402
     TextBook,
     render_message,
     stop_url,

@@ -4,7 +4,7 @@ segments and the characters that force UCS-2).
 
 The preview works without JavaScript (a "Prévisualiser" submit re-renders the page, nothing is
 saved); static/js/sms_editor.js asks ``template_preview`` for the same preview as JSON while the
-agent types. Texts are read and written through services.py.
+agent types. Texts are read through texts.py and written through services.py.
 """
 
 import unicodedata
@@ -34,7 +34,7 @@ from shared.sms_texts.templating import (
 )
 from tenants.permissions import Action, action_required
 
-from . import services
+from . import services, texts
 from .constants import MessageKind
 
 # Characters agents cannot see or tell apart, named in the list of what forces UCS-2.
@@ -159,7 +159,7 @@ def sample_for(appointment_type) -> tuple[dict[str, str], Appointment | None]:
     )
     if appointment is None:
         return SAMPLE_VALUES, None
-    return services.appointment_values(appointment), appointment
+    return texts.appointment_values(appointment), appointment
 
 
 class TemplateForm(DsfrMixin, forms.Form):
@@ -192,12 +192,12 @@ def _kind(kind: str) -> MessageKind:
 def template_list(request):
     """Every active type × kind: own or national text, cost of its sample, reminder delay."""
     types = list(AppointmentType.objects.active().order_by("service_kind", "label"))
-    texts = services.resolve_texts(types)
+    resolved = texts.resolve_texts(types)
     groups = []
     for appointment_type in types:
         rows = []
         for kind in MessageKind:
-            text, is_override = texts[(appointment_type.pk, kind.value)]
+            text, is_override = resolved[(appointment_type.pk, kind.value)]
             rows.append(
                 {
                     "kind": kind,
@@ -219,8 +219,8 @@ def template_list(request):
 def template_edit(request, pk, kind):
     kind = _kind(kind)
     appointment_type = get_object_or_404(AppointmentType, pk=pk)
-    current, is_override = services.template_text(appointment_type, kind)
-    national = services.national_text(appointment_type, kind)
+    current, is_override = texts.template_text(appointment_type, kind)
+    national = texts.national_text(appointment_type, kind)
     values, sample_appointment = sample_for(appointment_type)
     status = 200
     text = current

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -37,7 +38,7 @@ from .constants import (
 )
 from .models import Attempt, Message, reference_for
 from .providers import Outcome, OutgoingSms, ProviderError, SendResult, get_provider
-from .services import ANNOUNCING, TextBook, render_message, stop_tokens, stop_url, unsendable_reason
+from .texts import ANNOUNCING, TextBook, render_message, stop_tokens, stop_url, unsendable_reason
 from .timing import quiet_hours_of
 
 logger = logging.getLogger(__name__)
@@ -126,12 +127,13 @@ def _claim(sql: str, **params) -> list[int]:
 
 
 def _hand_over(ids: list[int]) -> None:
-    from .tasks import send_batch
-
+    """Queue the claimed messages for send_batch (tasks.py), by its name: the tasks module is the
+    entry point above this one."""
     for chunk in _chunks(sorted(ids), settings.SMS_BATCH_SIZE):
-        transaction.on_commit(lambda chunk=chunk: send_batch.delay(chunk))
+        transaction.on_commit(lambda chunk=chunk: current_app.send_task(SEND_BATCH, args=[chunk]))
 
 
+SEND_BATCH = "notifications.send_batch"  # the task of tasks.py
 CLAIM_CHUNK = 5000  # messages claimed per transaction of a sweep
 
 

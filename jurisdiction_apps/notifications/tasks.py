@@ -9,7 +9,7 @@ def sms_sweep() -> int:
     return sending.sweep()
 
 
-@shared_task(name="notifications.send_batch")
+@shared_task(name=sending.SEND_BATCH)
 def send_batch(ids: list[int]) -> int:
     """Send queued messages. Redelivered by the broker, it finds them no longer queued: no-op."""
     return sending.send_batch(ids).sent

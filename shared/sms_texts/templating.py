@@ -17,7 +17,7 @@ PLACEHOLDERS = {
     "lien": "le lien vers la page « préparer ma convocation »",
 }
 MAX_SEGMENTS = 6
-# Every SMS ends with the person's STOP link (services.stop_url); measured with the text.
+# Every SMS ends with the person's STOP link (notifications/texts.py), measured with the text.
 STOP_LINE = "\nSTOP SMS : {url}"
 # A realistic appointment, for validation and the editor's preview.
 SAMPLE_VALUES = {

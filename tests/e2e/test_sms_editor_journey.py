@@ -5,7 +5,7 @@ import pytest
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
-from jurisdiction_apps.notifications import services
+from jurisdiction_apps.notifications import texts
 from jurisdiction_apps.notifications.models import TemplateOverride
 from jurisdiction_apps.organisation.models import AppointmentType
 from tenants.constants import Role
@@ -73,7 +73,7 @@ def test_local_admin_writes_the_reminder_of_a_type_with_the_live_preview(
     expect(reminder_row).to_contain_text("Texte de la juridiction")
     expect(reminder_row).to_contain_text("3 SMS")
     with tenant_context(alpha):
-        assert services.template_text(kind, "reminder") == (LONG_TEXT + " Merci d'avance.", True)
+        assert texts.template_text(kind, "reminder") == (LONG_TEXT + " Merci d'avance.", True)
 
 
 def test_the_preview_and_the_replacement_work_without_javascript(browser, live_url, committed_db):

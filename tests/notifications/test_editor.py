@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from jurisdiction_apps.notifications import services
+from jurisdiction_apps.notifications import services, texts
 from jurisdiction_apps.notifications.constants import MessageKind
 from jurisdiction_apps.notifications.models import TemplateOverride
 from jurisdiction_apps.organisation.models import AppointmentType, Place
@@ -65,7 +65,7 @@ def next_weekday_at_ten(jurisdiction):
 
 def text_of(alpha, appointment_type, kind="reminder"):
     with tenant_context(alpha):
-        return services.template_text(appointment_type, kind)
+        return texts.template_text(appointment_type, kind)
 
 
 def override_count(alpha) -> int:

@@ -2,7 +2,7 @@
 
 from django.db import connection
 
-from jurisdiction_apps.notifications.services import appointment_values
+from jurisdiction_apps.notifications.texts import appointment_values
 from shared.public_site.models import ServicePage
 from tenants.urls_helpers import platform_url
 from tests.notifications.test_sending import send_due

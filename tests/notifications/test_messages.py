@@ -9,7 +9,8 @@ from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.notifications.constants import FailureReason, MessageKind, MessageState
 from jurisdiction_apps.notifications.models import Message
-from jurisdiction_apps.notifications.services import messages_for_event, unsendable_reason
+from jurisdiction_apps.notifications.services import messages_for_event
+from jurisdiction_apps.notifications.texts import unsendable_reason
 from jurisdiction_apps.organisation.models import AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.constants import EventKind, NotifyMode

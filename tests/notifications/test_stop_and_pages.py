@@ -75,7 +75,7 @@ def test_an_agent_re_enables_sms_and_a_new_link_is_issued(sent, person, alpha):
     client.post(f"/sms/personnes/{person.pk}/refus/", {"refuses": "0"})
     person.refresh_from_db()
     assert not person.refuses_sms
-    from jurisdiction_apps.notifications.services import stop_tokens
+    from jurisdiction_apps.notifications.texts import stop_tokens
 
     assert stop_tokens([person.pk])[person.pk] != token
 

@@ -25,7 +25,7 @@ from jurisdiction_apps.core.audit import audited
 from jurisdiction_apps.core.digests import keyed_digest
 from jurisdiction_apps.core.phones import PhoneError, parse_phone
 from jurisdiction_apps.notifications.constants import PortalSmsKind
-from jurisdiction_apps.notifications.services import unsendable_reason
+from jurisdiction_apps.notifications.texts import unsendable_reason
 from jurisdiction_apps.people.models import Person
 
 from ..constants import (

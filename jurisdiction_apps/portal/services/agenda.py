@@ -1,6 +1,6 @@
 """The person's appointments as the portal shows them, and their calendar files (.ics).
 
-Wording follows the SMS texts (notifications.services.appointment_values): the day in words and
+Wording follows the SMS texts (notifications.texts.appointment_values): the day in words and
 the time in the jurisdiction's time zone, the type in plain words, the address only when the
 type lets the person see it. Calendar files carry no name and no case number: a phone's calendar
 is often seen by others, and synchronised to services outside the platform.

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from jurisdiction_apps.notifications.constants import REQUESTED_KINDS, MessageState, PortalSmsKind
 from jurisdiction_apps.notifications.models import Message
-from jurisdiction_apps.notifications.services import unsendable_reason
+from jurisdiction_apps.notifications.texts import unsendable_reason
 from jurisdiction_apps.notifications.timing import immediate_send_time, quiet_hours_of
 from tenants.urls_helpers import platform_url
 
