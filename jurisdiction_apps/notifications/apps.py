@@ -7,13 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = "SMS"
 
     def ready(self):
-        from jurisdiction_apps.scheduling.signals import appointment_event_recorded
-
-        from .services import messages_for_event
-
-        def create_messages(sender, event, **kwargs):
-            messages_for_event(event)
-
-        appointment_event_recorded.connect(
-            create_messages, weak=False, dispatch_uid="notifications_messages_for_event"
-        )
+        from . import receivers  # noqa: F401  (connects them: receivers.py)

@@ -1,8 +1,8 @@
 """Slots, booking and follow-up of appointments.
 
 Every operation is atomic, writes the appointment's history (AppointmentEvent), and announces the
-event with ``appointment_event`` once the transaction commits. Capacity is guarded by a row lock
-on the slot (SELECT ... FOR UPDATE) and a CHECK constraint.
+event with ``appointment_event_recorded`` in the same transaction (its receivers: signals.py).
+Capacity is guarded by a row lock on the slot (SELECT ... FOR UPDATE) and a CHECK constraint.
 """
 
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from .constants import (
     NotifyMode,
 )
 from .models import Appointment, AppointmentEvent, Slot, SlotTemplate, TransitionError
-from .signals import appointment_event, appointment_event_recorded
+from .signals import appointment_event_recorded
 from .territory import is_public_holiday, local_datetime
 
 
@@ -182,7 +182,6 @@ def _record(
         details=details or {},
     )
     appointment_event_recorded.send(sender=AppointmentEvent, event=event)
-    transaction.on_commit(lambda: appointment_event.send(sender=AppointmentEvent, event=event))
     return event
 
 

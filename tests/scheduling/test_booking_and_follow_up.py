@@ -13,7 +13,7 @@ from jurisdiction_apps.scheduling.services import (
     change_state,
     reschedule,
 )
-from jurisdiction_apps.scheduling.signals import appointment_event
+from jurisdiction_apps.scheduling.signals import appointment_event_recorded
 from tests.scheduling.helpers import book_on_new_slot, request_for
 
 
@@ -22,7 +22,7 @@ def test_booking_takes_a_seat_records_history_and_emits_the_event(
 ):
     slot = make_slot(capacity=2)
     received = []
-    appointment_event.connect(
+    appointment_event_recorded.connect(
         lambda sender, event, **kw: received.append(event), weak=False, dispatch_uid="test-listener"
     )
     try:
@@ -31,7 +31,7 @@ def test_booking_takes_a_seat_records_history_and_emits_the_event(
                 request_for(person, slot_type, office, agenda, slot), acting_user=bex
             )
     finally:
-        appointment_event.disconnect(dispatch_uid="test-listener")
+        appointment_event_recorded.disconnect(dispatch_uid="test-listener")
     slot.refresh_from_db()
     assert slot.booked_count == 1
     assert appointment.state == AppointmentState.BOOKED
