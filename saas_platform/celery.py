@@ -24,11 +24,10 @@ app.autodiscover_tasks(
         "jurisdiction_apps.scheduling",
         "jurisdiction_apps.notifications",
         "shared.national_stats",
-        "onboarding",
+        "onboarding.creation",
+        "onboarding.imports",
     ]
 )
-# The import jobs' tasks live beside their views (onboarding/import_tasks.py).
-app.autodiscover_tasks(["onboarding"], related_name="import_tasks")
 
 
 @task_prerun.connect(weak=False, dispatch_uid="saas_platform_activate_jurisdiction")

@@ -17,8 +17,8 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("statistiques/", statistics_views.national, name="national-statistics"),
     path("statistiques/export.csv", statistics_views.export, name="national-statistics-export"),
-    path("deploiement/", include("onboarding.urls")),
-    path("deploiement/", include("onboarding.import_urls")),
+    path("deploiement/", include("onboarding.creation.urls")),
+    path("deploiement/", include("onboarding.imports.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # Delivery receipts of the SMS providers (authenticated by their secret).

@@ -5,7 +5,7 @@ checklist. axe-core on the form, the progress page and the checklist."""
 import pytest
 from playwright.sync_api import expect
 
-import onboarding.tasks  # noqa: F401 - registered before the worker starts
+import onboarding.creation.tasks  # noqa: F401 - registered before the worker starts
 from onboarding.models import CreationRequest
 from tenants.models import Jurisdiction
 from tests.e2e.axe import assert_accessible

@@ -18,8 +18,6 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
-import onboarding.import_tasks
-import onboarding.tasks  # noqa: F401
 from jurisdiction_apps.notifications.constants import MessageKind
 from jurisdiction_apps.notifications.models import Message
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType

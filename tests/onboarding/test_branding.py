@@ -6,7 +6,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from onboarding import services
+from onboarding.creation import preparation
 from shared.accounts.constants import NationalRole
 from tenants.constants import Role
 from tenants.models import Jurisdiction, JurisdictionEvent
@@ -48,7 +48,7 @@ def _post(client, logo=None, **changes):
 
 
 def _with_logo(jurisdiction, content=PNG, ext="png"):
-    services.save_logo(jurisdiction, ext, content)
+    preparation.save_logo(jurisdiction, ext, content)
     jurisdiction.save(update_fields=["logo"])
     return jurisdiction.logo.name
 

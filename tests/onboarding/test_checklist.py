@@ -15,7 +15,7 @@ from jurisdiction_apps.notifications.models import Message, TemplateOverride
 from jurisdiction_apps.notifications.services import schedule_missing_reminders
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.scheduling.models import AppointmentEvent, SlotTemplate
-from onboarding import checklist, services
+from onboarding.creation import checklist, services
 from onboarding.models import TestSms as SentTestSms  # "Test*" names are collected
 from tenants.constants import JurisdictionStatus, Role
 from tenants.models import JurisdictionEvent

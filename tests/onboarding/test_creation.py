@@ -8,9 +8,9 @@ from django.test import Client
 from django_tenants.utils import schema_exists, tenant_context
 
 from onboarding.constants import CreationState
-from onboarding.forms import CreationForm
-from onboarding.models import CreationRequest
-from onboarding.services import run_creation
+from onboarding.creation.forms import CreationForm
+from onboarding.creation.preparation import run_creation
+from onboarding.models import CreationRequest, ImportJob
 from tenants import services as tenant_services
 from tenants.constants import JurisdictionStatus, Role
 from tenants.models import Domain, Jurisdiction, JurisdictionEvent
@@ -347,3 +347,21 @@ def test_the_template_is_rebuilt_when_the_migrations_change():
     )
     assert tenant_services.template_schema_key() == key
     assert schema_exists(jurisdiction.schema_name)
+
+
+def test_one_officer_rule_for_both_halves_the_national_team_sees_imports_without_acting(gamma):
+    """onboarding/permissions.py: creation and imports share the rule; an import neither starts
+    nor is confirmed by the national team, and nothing is written."""
+    client = Client()
+    client.force_login(UserFactory(national_team=True))
+    listing = client.get(f"/deploiement/juridictions/{gamma.slug}/imports/", HTTP_HOST="testserver")
+    assert listing.status_code == 200
+    assert "vous les consultez" in listing.content.decode()
+    upload = SimpleUploadedFile("agents.csv", b"EMAIL;NOM\n", content_type="text/csv")
+    refused = client.post(
+        f"/deploiement/juridictions/{gamma.slug}/imports/",
+        {"kind": "agents", "file": upload},
+        HTTP_HOST="testserver",
+    )
+    assert refused.status_code == 403
+    assert not ImportJob.objects.exists()

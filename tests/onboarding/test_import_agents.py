@@ -141,7 +141,7 @@ def test_xlsx_agents_through_the_pages_mail_after_confirmation_only(
     from django.test import Client
     from openpyxl import Workbook
 
-    from onboarding import import_tasks
+    from onboarding.imports import tasks as import_tasks
     from onboarding.models import ImportJob
 
     workbook = Workbook()

@@ -435,7 +435,7 @@ def test_ics_dst_gap_is_rejected_with_its_line(base):
 
 def test_a_job_runs_the_appointments_importer(base):
     assert "appointments" in jobs.SUPPORTED_KINDS and "places" in jobs.SUPPORTED_KINDS
-    from onboarding.import_views import UploadForm
+    from onboarding.imports.views import UploadForm
 
     kinds = dict(UploadForm().fields["kind"].choices)
     assert "appointments" in kinds and "places" in kinds

@@ -13,7 +13,7 @@ from django_tenants.utils import tenant_context
 from jurisdiction_apps.people.models import Person
 
 # Registers the tasks before a test worker starts (the Celery app does not discover them yet).
-from onboarding import import_tasks
+from onboarding.imports import tasks as import_tasks
 from onboarding.imports.base import Action, ImportRefused
 from onboarding.imports.people import PeopleImporter
 from onboarding.imports.reading import MAX_BYTES

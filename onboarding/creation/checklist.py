@@ -19,9 +19,8 @@ from django.db.models import Max
 from django.utils.timezone import localtime
 from django_tenants.utils import tenant_context
 
+from onboarding.models import TestSms
 from tenants.models import JurisdictionEvent, Membership
-
-from .models import TestSms
 
 # JurisdictionEvent.kind of the officer's confirmation that the SMS texts were reviewed.
 SMS_TEXTS_REVIEWED = JurisdictionEvent.Kind.SMS_TEXTS_REVIEWED

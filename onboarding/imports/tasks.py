@@ -7,9 +7,10 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .constants import ImportState
-from .imports import jobs
-from .models import ImportJob
+from onboarding.constants import ImportState
+from onboarding.models import ImportJob
+
+from . import jobs
 
 
 def _fail(job: ImportJob, error: Exception) -> None:

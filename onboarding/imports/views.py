@@ -1,39 +1,22 @@
 """Pages of the imports for deployment officers (public host): upload, preview, progress, report."""
 
-from functools import wraps
-
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from shared.accounts.constants import NationalRole
+from onboarding.constants import ImportKind, ImportState
+from onboarding.models import ImportJob
+from onboarding.permissions import can_act, officer_required, viewer_required
 from tenants.models import Jurisdiction
 
-from . import import_tasks
-from .constants import ImportKind, ImportState
-from .imports import jobs
-from .imports.reading import MAX_BYTES
-from .imports.report import count_lines, report_csv
-from .models import ImportJob
+from . import jobs, services
+from .reading import MAX_BYTES
+from .report import count_lines, report_csv
 
-ALLOWED_ROLES = (NationalRole.DEPLOYMENT_OFFICER, NationalRole.NATIONAL_TEAM)
 ERRORS_PER_PAGE = 100
-
-
-def officer_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.national_role not in ALLOWED_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 class UploadForm(forms.Form):
@@ -50,22 +33,21 @@ class UploadForm(forms.Form):
         return upload
 
 
-@officer_required
+@viewer_required
 def job_list(request, slug):
     jurisdiction = get_object_or_404(Jurisdiction.objects.tenants(), slug=slug)
+    if request.method == "POST" and not can_act(request.user):
+        raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with transaction.atomic():
-            job = ImportJob.objects.create(
-                jurisdiction=jurisdiction,
-                kind=form.cleaned_data["kind"],
-                original_name=upload.name[:255],
-                created_by=request.user,
-            )
-            jobs.store_upload(job, upload.read())
-            job.save(update_fields=["path", "size"])
-            transaction.on_commit(lambda: import_tasks.analyse_import.delay(str(job.pk)))
+        job = services.start_import(
+            jurisdiction,
+            kind=form.cleaned_data["kind"],
+            name=upload.name,
+            data=upload.read(),
+            acting_user=request.user,
+        )
         return redirect("imports:detail", job_id=job.pk)
     return render(
         request,
@@ -73,12 +55,13 @@ def job_list(request, slug):
         {
             "jurisdiction": jurisdiction,
             "form": form,
+            "can_act": can_act(request.user),
             "jobs": ImportJob.objects.filter(jurisdiction=jurisdiction)[:50],
         },
     )
 
 
-@officer_required
+@viewer_required
 def job_detail(request, job_id):
     job = get_object_or_404(ImportJob.objects.select_related("jurisdiction"), pk=job_id)
     preview = job.preview or {}
@@ -98,7 +81,9 @@ def job_detail(request, job_id):
             "notes_count": len(preview.get("notes", [])),
             "running": running,
             "progress": jobs.read_progress(job) if running else None,
-            "can_confirm": job.state == ImportState.ANALYSED and not preview.get("file_error"),
+            "can_confirm": can_act(request.user)
+            and job.state == ImportState.ANALYSED
+            and not preview.get("file_error"),
         },
     )
 
@@ -106,24 +91,19 @@ def job_detail(request, job_id):
 @officer_required
 @require_POST
 def job_confirm(request, job_id):
-    job = get_object_or_404(ImportJob, pk=job_id, state=ImportState.ANALYSED)
-    job.valid_only = request.POST.get("valid_only") == "1"
-    if job.preview.get("errors") and not job.valid_only:
-        return redirect("imports:detail", job_id=job.pk)
-    job.state = ImportState.APPLYING
-    job.save(update_fields=["valid_only", "state"])
-    user_id = request.user.pk
-    transaction.on_commit(lambda: import_tasks.apply_import.delay(str(job.pk), user_id))
+    job = services.confirm_import(
+        job_id, valid_only=request.POST.get("valid_only") == "1", acting_user=request.user
+    )
     return redirect("imports:detail", job_id=job.pk)
 
 
-@officer_required
+@viewer_required
 def job_progress(request, job_id):
     job = get_object_or_404(ImportJob.objects.select_related("jurisdiction"), pk=job_id)
     return JsonResponse(jobs.read_progress(job))
 
 
-@officer_required
+@viewer_required
 def job_report(request, job_id):
     job = get_object_or_404(ImportJob, pk=job_id)
     lines = (job.report or {}).get("lines")

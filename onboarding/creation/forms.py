@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_exists
 
 from jurisdiction_apps.core.forms import DsfrMixin
+from onboarding.constants import CreationState
+from onboarding.models import CreationRequest
 from tenants.constants import PhoneRegion
 from tenants.models import (
     Domain,
@@ -18,9 +20,6 @@ from tenants.models import (
     validate_time_zone,
 )
 from tenants.services import default_domain_for, schema_name_for
-
-from .constants import CreationState
-from .models import CreationRequest
 
 LOGO_MAX_BYTES = 1024 * 1024
 LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"

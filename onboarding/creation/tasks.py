@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from . import services
+from . import preparation
 
 
 @shared_task(name="onboarding.create_jurisdiction")
 def create_jurisdiction_task(creation_id: int) -> str:
     """Prepare the jurisdiction of a creation request (schema cloned from the template)."""
-    return services.run_creation(creation_id)
+    return preparation.run_creation(creation_id)

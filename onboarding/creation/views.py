@@ -1,50 +1,23 @@
 """Screens of onboarding on the public host: create a jurisdiction, follow its preparation, its
 go-live checklist, its branding. Deployment officers act; the national team may look."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from shared.accounts.constants import NationalRole
+from onboarding.constants import CreationState
+from onboarding.models import CreationRequest, TestSms
+from onboarding.permissions import can_act, officer_required, viewer_required
 from tenants.constants import JurisdictionStatus
 from tenants.models import Jurisdiction
 from tenants.urls_helpers import jurisdiction_home_url
 
 from . import checklist, services
-from .constants import CreationState
 from .forms import BrandingForm, CreationForm, OverrideForm, TestCodeForm, TestSmsForm
-from .models import CreationRequest, TestSms
 
-VIEWERS = (NationalRole.DEPLOYMENT_OFFICER, NationalRole.NATIONAL_TEAM)
 REFRESH_SECONDS = 1
-
-
-def _role_required(roles):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_active or request.user.national_role not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-viewer_required = _role_required(VIEWERS)
-officer_required = _role_required((NationalRole.DEPLOYMENT_OFFICER,))
-
-
-def _can_act(user) -> bool:
-    return user.national_role == NationalRole.DEPLOYMENT_OFFICER
 
 
 @viewer_required
@@ -58,7 +31,7 @@ def index(request):
     return render(
         request,
         "onboarding/index.html",
-        {"rows": rows, "creations": creations, "can_act": _can_act(request.user)},
+        {"rows": rows, "creations": creations, "can_act": can_act(request.user)},
     )
 
 
@@ -112,7 +85,7 @@ def _checklist_page(request, jurisdiction, **forms):
     context = {
         "target": jurisdiction,  # not "jurisdiction": the layout would take the host's branding
         "checklist": state,
-        "can_act": _can_act(request.user),
+        "can_act": can_act(request.user),
         "home_url": jurisdiction_home_url(request, jurisdiction),
         "pending_test": pending_test,
         "sms_form": forms.get("sms_form") or TestSmsForm(),
