@@ -20,6 +20,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from jurisdiction_apps.notifications.constants import MessageState
+from jurisdiction_apps.portal.constants import Author, ChangeRequestState
+from jurisdiction_apps.scheduling.constants import AppointmentState
+
 from .constants import ALL, DELAY_BUCKETS
 from .models import (
     AppointmentDay,
@@ -31,17 +35,60 @@ from .models import (
     Refresh,
 )
 
+# How every state of the tenant apps is counted. The SQL below reads the states through these
+# parameters, never typed by hand; a state added to an app without a line here fails
+# tests/national_stats/test_aggregation.py (test_every_state_of_the_tenant_apps_is_counted).
+APPOINTMENT_STATES = {
+    AppointmentState.FULFILLED: "fulfilled",
+    AppointmentState.NO_SHOW: "missed",
+    AppointmentState.EXCUSED: "excused",
+    AppointmentState.CANCELLED: "cancelled, or rescheduled when a new appointment replaces it",
+    AppointmentState.BOOKED: "pending (no outcome yet)",
+}
+MESSAGE_STATES = {
+    MessageState.CREATED: "created (every message)",
+    MessageState.QUEUED: "created",
+    MessageState.SENDING: "created",
+    MessageState.SENT: "sent (sent_at)",
+    MessageState.DELIVERED: "sent and delivered (delivered_at)",
+    MessageState.FAILED: "failed",
+    MessageState.CANCELLED: "cancelled",
+    MessageState.NOT_SENDABLE: "not_sendable",
+}
+CHANGE_REQUEST_STATES = {
+    ChangeRequestState.OPEN: "asked (every request)",
+    ChangeRequestState.EXCUSED: "excused",
+    ChangeRequestState.RESCHEDULED: "rescheduled",
+    ChangeRequestState.REFUSED: "refused",
+}
+MESSAGE_AUTHORS = {Author.PERSON: "from_people", Author.TEAM: "from_team"}
+STATE_PARAMS = {
+    "a_fulfilled": AppointmentState.FULFILLED,
+    "a_no_show": AppointmentState.NO_SHOW,
+    "a_excused": AppointmentState.EXCUSED,
+    "a_cancelled": AppointmentState.CANCELLED,
+    "a_booked": AppointmentState.BOOKED,
+    "m_failed": MessageState.FAILED,
+    "m_not_sendable": MessageState.NOT_SENDABLE,
+    "m_cancelled": MessageState.CANCELLED,
+    "r_excused": ChangeRequestState.EXCUSED,
+    "r_rescheduled": ChangeRequestState.RESCHEDULED,
+    "r_refused": ChangeRequestState.REFUSED,
+    "author_person": Author.PERSON,
+    "author_team": Author.TEAM,
+}
+
 OUTCOMES_SQL = """
 SELECT date_trunc(%(grain)s, a.starts_at AT TIME ZONE %(tz)s)::date AS period,
        t.code, t.label, t.service_kind,
-       count(*) FILTER (WHERE a.state = 'fulfilled'),
-       count(*) FILTER (WHERE a.state = 'no_show'),
-       count(*) FILTER (WHERE a.state = 'excused'),
-       count(*) FILTER (WHERE a.state = 'cancelled' AND r.id IS NULL),
-       count(*) FILTER (WHERE a.state = 'cancelled' AND r.id IS NOT NULL),
-       count(*) FILTER (WHERE a.state = 'booked'),
+       count(*) FILTER (WHERE a.state = %(a_fulfilled)s),
+       count(*) FILTER (WHERE a.state = %(a_no_show)s),
+       count(*) FILTER (WHERE a.state = %(a_excused)s),
+       count(*) FILTER (WHERE a.state = %(a_cancelled)s AND r.id IS NULL),
+       count(*) FILTER (WHERE a.state = %(a_cancelled)s AND r.id IS NOT NULL),
+       count(*) FILTER (WHERE a.state = %(a_booked)s),
        count(DISTINCT a.person_id),
-       count(DISTINCT a.person_id) FILTER (WHERE a.state IN ('fulfilled', 'no_show'))
+       count(DISTINCT a.person_id) FILTER (WHERE a.state IN (%(a_fulfilled)s, %(a_no_show)s))
 FROM scheduling_appointment a
 JOIN organisation_appointmenttype t ON t.id = a.appointment_type_id
 LEFT JOIN scheduling_appointment r ON r.replaces_id = a.id
@@ -76,9 +123,9 @@ SELECT date_trunc(%(grain)s, m.created_at AT TIME ZONE %(tz)s)::date AS period,
        count(*),
        count(*) FILTER (WHERE m.sent_at IS NOT NULL),
        count(*) FILTER (WHERE m.delivered_at IS NOT NULL),
-       count(*) FILTER (WHERE m.state = 'failed'),
-       count(*) FILTER (WHERE m.state = 'not_sendable'),
-       count(*) FILTER (WHERE m.state = 'cancelled'),
+       count(*) FILTER (WHERE m.state = %(m_failed)s),
+       count(*) FILTER (WHERE m.state = %(m_not_sendable)s),
+       count(*) FILTER (WHERE m.state = %(m_cancelled)s),
        count(DISTINCT m.person_id)
 FROM notifications_message m
 JOIN scheduling_appointment a ON a.id = m.appointment_id
@@ -130,7 +177,7 @@ def _bounds(zone: ZoneInfo, first_day: date, end_day_exclusive: date) -> dict:
 
 
 def _fetch(cursor, sql: str, params: dict) -> list[tuple]:
-    cursor.execute(sql, params)
+    cursor.execute(sql, {**STATE_PARAMS, **params})
     return cursor.fetchall()
 
 
@@ -214,16 +261,16 @@ WITH sign_ins AS (
     FROM portal_signin WHERE at >= %(start)s AND at < %(end)s GROUP BY 1
 ), messages AS (
     SELECT date_trunc('month', created_at AT TIME ZONE %(tz)s)::date AS month,
-           count(*) FILTER (WHERE author = 'person') AS from_people,
-           count(*) FILTER (WHERE author = 'team') AS from_team,
-           count(DISTINCT person_id) FILTER (WHERE author = 'person') AS people
+           count(*) FILTER (WHERE author = %(author_person)s) AS from_people,
+           count(*) FILTER (WHERE author = %(author_team)s) AS from_team,
+           count(DISTINCT person_id) FILTER (WHERE author = %(author_person)s) AS people
     FROM portal_portalmessage WHERE created_at >= %(start)s AND created_at < %(end)s GROUP BY 1
 ), requests AS (
     SELECT date_trunc('month', created_at AT TIME ZONE %(tz)s)::date AS month,
            count(*) AS asked,
-           count(*) FILTER (WHERE state = 'excused') AS excused,
-           count(*) FILTER (WHERE state = 'rescheduled') AS rescheduled,
-           count(*) FILTER (WHERE state = 'refused') AS refused,
+           count(*) FILTER (WHERE state = %(r_excused)s) AS excused,
+           count(*) FILTER (WHERE state = %(r_rescheduled)s) AS rescheduled,
+           count(*) FILTER (WHERE state = %(r_refused)s) AS refused,
            count(DISTINCT person_id) AS people
     FROM portal_changerequest WHERE created_at >= %(start)s AND created_at < %(end)s GROUP BY 1
 )

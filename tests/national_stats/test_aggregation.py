@@ -10,6 +10,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from jurisdiction_apps.notifications.constants import MessageState
+from jurisdiction_apps.portal.constants import Author, ChangeRequestState
+from jurisdiction_apps.scheduling.constants import AppointmentState
+from shared.national_stats import aggregation
 from shared.national_stats.aggregation import rebuild, refresh
 from shared.national_stats.constants import ALL
 from shared.national_stats.models import (
@@ -175,7 +179,7 @@ def test_rebuild_recomputes_history_month_by_month(alpha):
 
 def test_the_periodic_refresh_reaches_every_jurisdiction_even_onboarding(alpha, gamma, settings):
 
-    with mock.patch("tenants.tasks.app.send_task") as send:
+    with mock.patch("tenants.tasks.current_app.send_task") as send:
         sent = run_in_every_jurisdiction("jurisdiction.refresh_statistics")
     assert sent == send.call_count >= 3
     with tenant_context(gamma):
@@ -183,3 +187,27 @@ def test_the_periodic_refresh_reaches_every_jurisdiction_even_onboarding(alpha, 
     refreshed = Refresh.objects.get(jurisdiction=gamma)
     assert (refreshed.last_day - refreshed.first_day).days == settings.STATS_REFRESH_DAYS
     assert isinstance(refreshed.refreshed_at, datetime)
+
+
+@pytest.mark.parametrize(
+    ("states", "counted"),
+    [
+        (AppointmentState, aggregation.APPOINTMENT_STATES),
+        (MessageState, aggregation.MESSAGE_STATES),
+        (ChangeRequestState, aggregation.CHANGE_REQUEST_STATES),
+        (Author, aggregation.MESSAGE_AUTHORS),
+    ],
+    ids=["appointments", "sms", "change-requests", "portal-messages"],
+)
+def test_every_state_of_the_tenant_apps_is_counted(states, counted):
+    """A state added to a tenant app must find its place in the national figures: the SQL reads
+    the states through aggregation.STATE_PARAMS, from the owning apps' constants."""
+    assert set(counted) == set(states.values)
+
+
+def test_the_statistics_sql_reads_states_only_through_the_apps_constants():
+    enums = (AppointmentState, MessageState, ChangeRequestState, Author)
+    assert all(isinstance(value, enums) for value in aggregation.STATE_PARAMS.values())
+    for sql in (aggregation.OUTCOMES_SQL, aggregation.MESSAGES_SQL, aggregation.PORTAL_SQL):
+        assert not re.search(r"state\s*(=|IN)\s*\(?'", sql)
+        assert not re.search(r"author\s*=\s*'", sql)
