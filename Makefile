@@ -42,6 +42,7 @@ run: $(STAMP)
 	@$(PY) -m devtools.devstack run
 
 test: $(STAMP) $(NODE_STAMP)
+	@$(VENV)/bin/lint-imports --no-cache
 	@$(PY) -m devtools.devstack test $(PYTEST_ARGS)
 
 # `make run` as a newcomer starts it, from an empty var/ on free ports: served, one agent signed
@@ -58,6 +59,7 @@ test-clock: $(STAMP) $(NODE_STAMP)
 quality: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m devtools.devstack exec -- $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_consistency.py
 

@@ -226,6 +226,7 @@ def run(env: dict) -> int:
     from honcho.manager import Manager
 
     django.setup()
+    # After django.setup(): the demo imports models.
     from demo.jurisdictions import DEMO_JURISDICTIONS, DEMO_PASSWORD
 
     prepare_database()

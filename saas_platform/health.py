@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 
+from saas_platform.celery import app
+
 
 def _timed(check) -> dict:
     started = time.perf_counter()
@@ -36,7 +38,6 @@ def check_redis() -> None:
 
 
 def check_celery() -> dict:
-    from saas_platform.celery import app
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=1)

@@ -8,6 +8,7 @@ def _ensure_public_tenant(sender, using="default", **kwargs):
 
     if connections[using].schema_name != settings.PUBLIC_SCHEMA_NAME:
         return
+    # Not at the top: apps.py is imported before the models it would load.
     from .services import ensure_public_tenant
 
     ensure_public_tenant()

@@ -7,6 +7,9 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PACKAGES = ["saas_platform", "tenants", "shared", "jurisdiction_apps", "onboarding"]
+# Development-only packages: checked for circles too, never imported by the production ones
+# (the import-linter contracts in pyproject.toml, run by make quality and make test).
+DEVELOPMENT_PACKAGES = ["demo", "devtools"]
 
 
 def project_modules():
@@ -49,3 +52,55 @@ def test_migrations_have_meaningful_names():
         if ".venv" in migration.parts:
             continue
         assert "_auto_" not in migration.name, migration
+
+
+def import_circles(packages) -> list[list[str]]:
+    """The groups of modules that import each other, directly or not (strongly connected
+    components of grimp's graph, which counts imports inside functions too)."""
+    import grimp
+
+    graph = grimp.build_graph(*packages, cache_dir=None)
+
+    def imported_by(module):
+        return iter(sorted(graph.find_modules_directly_imported_by(module)))
+
+    index, low, on_stack, stack, circles = {}, {}, set(), [], []
+    for root in sorted(graph.modules):
+        if root in index:
+            continue
+        work = [(root, imported_by(root))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            module, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append(
+                        (child, iter(sorted(graph.find_modules_directly_imported_by(child))))
+                    )
+                elif child in on_stack:
+                    low[module] = min(low[module], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[module])
+            if low[module] == index[module]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == module:
+                        break
+                if len(group) > 1:
+                    circles.append(sorted(group))
+    return circles
+
+
+def test_no_import_circle_between_the_projects_files():
+    assert import_circles(PROJECT_PACKAGES + DEVELOPMENT_PACKAGES) == []

@@ -13,8 +13,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jurisdiction_apps.core.audit import audited
+from jurisdiction_apps.organisation.models import AppointmentType
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
+from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
 from shared.sms_texts.templating import SAMPLE_VALUES, validate_template
 
 from .constants import (
@@ -272,8 +274,6 @@ def schedule_missing_reminders(now=None) -> int:
     """
     from django.db.models import Exists, OuterRef
 
-    from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
-
     now = now or timezone.now()
     live_reminder = Message.objects.filter(
         appointment=OuterRef("pk"),
@@ -285,7 +285,6 @@ def schedule_missing_reminders(now=None) -> int:
             MessageState.DELIVERED,
         ],
     )
-    from jurisdiction_apps.organisation.models import AppointmentType
 
     types = AppointmentType.objects.in_bulk()
     reasons: dict[int, str] = {}  # person id -> why no SMS ("" when one can go)

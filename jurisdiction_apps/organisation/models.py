@@ -9,6 +9,7 @@ from django.db import models
 
 from jurisdiction_apps.core.archiving import Archivable, ArchivableQuerySet, audited_events
 from tenants.constants import Role
+from tenants.urls_helpers import platform_url
 
 from .constants import BookingMode, ContactMethod, PlaceKind, ServiceKind
 
@@ -145,7 +146,6 @@ class Place(Archivable):
     def info_link(self, departements: list[str] | tuple = ()) -> str:
         """The link of the SMS: the place's national page, else its own page, else the finder
         of the jurisdiction's département on the information site."""
-        from tenants.urls_helpers import platform_url
 
         try:
             page = self.service_page

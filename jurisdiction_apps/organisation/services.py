@@ -226,7 +226,7 @@ def invite_agent(
             user.set_unusable_password()
             user.save()
         membership = grant_membership(user, jurisdiction, role)
-        message = _invitation_message(
+        message = invitation_message(
             request=request,
             user=user,
             jurisdiction=jurisdiction,
@@ -264,7 +264,7 @@ def set_password_url(request, user) -> str:
     return request.build_absolute_uri(path)
 
 
-def _invitation_message(*, request, user, jurisdiction, membership, acting_user) -> dict:
+def invitation_message(*, request, user, jurisdiction, membership, acting_user) -> dict:
     context = {
         "user": user,
         "jurisdiction": jurisdiction,

@@ -5,6 +5,8 @@ from django.db import connection
 
 from tenants.permissions import Action, can
 
+from .models import ChangeRequest, PortalMessage
+
 BADGES_SQL = """
 SELECT
     (SELECT count(DISTINCT person_id) FROM {messages}
@@ -16,8 +18,6 @@ SELECT
 def portal(request) -> dict:
     person = getattr(request, "person", None)
     if person is not None:
-        from .models import PortalMessage
-
         return {
             "portal_person": person,
             "portal_unread": PortalMessage.objects.filter(person=person).unread_by_person().count(),
@@ -29,7 +29,6 @@ def portal(request) -> dict:
     requests = can(membership, Action.HANDLE_CHANGE_REQUESTS)
     if not (messages or requests):
         return {}
-    from .models import ChangeRequest, PortalMessage
 
     with connection.cursor() as cursor:
         cursor.execute(

@@ -7,6 +7,7 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Agendas et convocations"
 
     def ready(self):
+        # At ready(): the receivers import models, which need the app registry loaded first.
         from . import receivers
 
         receivers.declare_references()

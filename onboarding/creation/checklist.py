@@ -19,6 +19,10 @@ from django.db.models import Max
 from django.utils.timezone import localtime
 from django_tenants.utils import tenant_context
 
+from jurisdiction_apps.notifications.models import TemplateOverride
+from jurisdiction_apps.organisation.constants import PlaceKind
+from jurisdiction_apps.organisation.models import Agenda, Place
+from jurisdiction_apps.scheduling.models import SlotTemplate
 from onboarding.models import TestSms
 from tenants.models import JurisdictionEvent, Membership
 
@@ -67,10 +71,6 @@ def sms_review(jurisdiction) -> JurisdictionEvent | None:
 
 
 def compute(jurisdiction) -> Checklist:
-    from jurisdiction_apps.notifications.models import TemplateOverride
-    from jurisdiction_apps.organisation.constants import PlaceKind
-    from jurisdiction_apps.organisation.models import Agenda, Place
-    from jurisdiction_apps.scheduling.models import SlotTemplate
 
     agents = (
         Membership.objects.active()

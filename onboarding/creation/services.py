@@ -14,12 +14,14 @@ from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.core.digests import keyed_digest
 from jurisdiction_apps.core.phones import PhoneError, parse_phone
+from jurisdiction_apps.notifications.models import TemplateOverride
 from jurisdiction_apps.notifications.providers import (
     Outcome,
     OutgoingSms,
     ProviderError,
     get_provider,
 )
+from jurisdiction_apps.notifications.services import schedule_missing_reminders
 from onboarding.models import CreationRequest, TestSms
 from shared.sms_texts.encoding import UCS2, measure
 from tenants.constants import JurisdictionStatus
@@ -205,7 +207,6 @@ def confirm_test_sms(jurisdiction: Jurisdiction, code: str, *, acting_user) -> T
 # --- SMS texts review ----------------------------------------------------------------------------
 def confirm_sms_review(jurisdiction: Jurisdiction, *, acting_user) -> JurisdictionEvent:
     """The officer read the jurisdiction's SMS texts (its own and the national ones it uses)."""
-    from jurisdiction_apps.notifications.models import TemplateOverride
 
     with tenant_context(jurisdiction):
         overrides = TemplateOverride.objects.count()
@@ -221,7 +222,6 @@ def confirm_sms_review(jurisdiction: Jurisdiction, *, acting_user) -> Jurisdicti
 def go_live(jurisdiction: Jurisdiction, *, acting_user, override_reason: str = ""):
     """onboarding → live when the checklist is complete, or with a written reason (recorded with
     the missing items). Reminders of future appointments without one are scheduled now."""
-    from jurisdiction_apps.notifications.services import schedule_missing_reminders
 
     reason = (override_reason or "").strip()
     if jurisdiction.status != JurisdictionStatus.ONBOARDING:

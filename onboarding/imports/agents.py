@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from jurisdiction_apps.core.phones import PhoneError, parse_phone
+from jurisdiction_apps.organisation.services import invitation_message
 from jurisdiction_apps.people.normalisation import search_key
 from tenants.constants import Role
 from tenants.models import Membership
@@ -259,7 +260,6 @@ class _HostRequest:
 
 def send_invitations(jurisdiction, membership_ids: list[int], *, acting_user) -> int:
     """The back-office's invitation e-mail to each new member (one SMTP connection)."""
-    from jurisdiction_apps.organisation.services import _invitation_message
 
     if not membership_ids:
         return 0
@@ -267,7 +267,7 @@ def send_invitations(jurisdiction, membership_ids: list[int], *, acting_user) ->
     request = _HostRequest(domain.domain if domain else "localhost")
     messages = []
     for membership in Membership.objects.filter(pk__in=membership_ids).select_related("user"):
-        message = _invitation_message(
+        message = invitation_message(
             request=request,
             user=membership.user,
             jurisdiction=jurisdiction,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from jurisdiction_apps.people.normalisation import search_key
 
-from .reading import ReadError, Table
+from .reading import ReadError, Table, read_table
 
 
 class Action:
@@ -165,8 +165,6 @@ class Importer:
     def analyse(self, data: bytes) -> Plan:
         plan = Plan(kind=self.kind)
         try:
-            from .reading import read_table
-
             table = read_table(data)
         except ReadError as error:
             plan.file_error = error.message

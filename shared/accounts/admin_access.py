@@ -1,9 +1,10 @@
 """The national team edits national content in the Django admin without a Django permission of
 its own: staff with the national-team role may view, add, change and delete these models."""
 
+from .constants import NationalRole
+
 
 def is_national_team(request) -> bool:
-    from .constants import NationalRole
 
     user = request.user
     return user.is_active and user.is_staff and user.national_role == NationalRole.NATIONAL_TEAM

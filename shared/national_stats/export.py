@@ -3,6 +3,7 @@ server-side cursor (a day grain over years is millions of lines). Small numbers 
 
 from django.db import connection
 
+from .aggregation import next_month
 from .constants import SMALL_NUMBER
 from .queries import Filters
 
@@ -42,7 +43,6 @@ def _rate(part, whole):
 
 
 def csv_rows(filters: Filters, grain: str):
-    from .aggregation import next_month
 
     day = grain == "jour"
     sql = SQL.format(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tenants.models import Jurisdiction
 
+from .aggregation import months_between
 from .constants import ALL, FIRST_MONTH
 from .queries import Filters, appointment_types
 
@@ -107,6 +108,5 @@ class StatisticsFilterForm(forms.Form):
 
 
 def months_of(filters: Filters) -> list[date]:
-    from .aggregation import months_between
 
     return months_between(filters.first_month, filters.last_month)

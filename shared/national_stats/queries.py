@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Sum
 
 from tenants.models import Jurisdiction
 
+from .aggregation import next_month
 from .constants import ALL, SMALL_NUMBER
 from .models import AppointmentMonth, FollowedDay, MessageMonth, PortalMonth, Refresh
 
@@ -220,7 +221,6 @@ def before_after(jurisdiction, months: dict[date, Cell]) -> dict:
 
 def latest_followed(filters: Filters) -> dict[int, int]:
     """People followed on the last day of the period that has a figure, per jurisdiction."""
-    from .aggregation import next_month
 
     rows = FollowedDay.objects.filter(
         day__gte=filters.first_month, day__lt=next_month(filters.last_month)

@@ -7,13 +7,13 @@ pages and partners are the demo's (``demo/public_site.py``).
 
 from django.db import transaction
 
+from .content.pages import PAGES
 from .models import InfoPage, Section
 
 
 @transaction.atomic
 def seed_national_content() -> int:
     """Create the national pages that do not exist yet; returns how many were created."""
-    from .content.pages import PAGES
 
     existing = set(InfoPage.objects.values_list("slug", flat=True))
     created = 0

@@ -19,9 +19,11 @@ from jurisdiction_apps.scheduling.services import (
     change_state,
     reschedule,
 )
+from tenants.models import Membership
 
 from ..constants import Author, ChangeRequestKind, ChangeRequestState
 from ..models import ChangeRequest, PortalMessage
+from ..storage import private_storage
 from .files import FileRefused, check_upload, store
 from .sms import portal_link, queue_portal_sms
 
@@ -157,7 +159,6 @@ def create_change_request(
 
 
 def _remove_files(names) -> None:
-    from ..storage import private_storage
 
     storage = private_storage()
     for name in names:
@@ -168,8 +169,6 @@ def _remove_files(names) -> None:
 def _may_book(user, appointment_type) -> bool:
     """The same rule as the booking screen: the agent's role is among the type's booking roles."""
     from django.db import connection
-
-    from tenants.models import Membership
 
     membership = Membership.objects.for_host(user, connection.tenant).first()
     return membership is not None and membership.role in appointment_type.booking_roles

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from jurisdiction_apps.notifications.constants import REQUESTED_KINDS, MessageState, PortalSmsKind
 from jurisdiction_apps.notifications.models import Message
+from jurisdiction_apps.notifications.sending import hand_over_messages
 from jurisdiction_apps.notifications.texts import unsendable_reason
 from jurisdiction_apps.notifications.timing import immediate_send_time, quiet_hours_of
 from tenants.urls_helpers import platform_url
@@ -23,8 +24,6 @@ def queue_portal_sms(person, kind: PortalSmsKind, text: str) -> Message:
     A sign-in code goes at once; the other kinds wait for the end of the quiet hours.
     """
     from django.db import connection
-
-    from jurisdiction_apps.notifications.sending import hand_over_messages
 
     jurisdiction = connection.tenant
     now = timezone.now()
