@@ -15,7 +15,7 @@ from shared.national_stats.forms import current_month, shift_months
 from tenants.constants import Role
 from tests.factories import MembershipFactory, UserFactory
 
-from .helpers import at, make_appointment, make_message, make_person
+from .helpers import at, make_appointment, make_message, make_person, mid_month
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def world(alpha, beta):
     _fill(alpha, before, 20, 0.5)
     _fill(alpha, after, 20, 0.9, first=100)
     _fill(beta, after, 5, 1.0)  # too few people: hidden in national views
-    alpha.went_live_at = timezone.now().replace(day=1) - timedelta(days=45)
+    alpha.went_live_at = mid_month(shift_months(now, -2))  # between "before" and "after"
     alpha.save()
     return {"before": before, "after": after, "now": now}
 
