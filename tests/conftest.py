@@ -109,6 +109,19 @@ def _public_schema_between_tests():
 
 
 @pytest.fixture
+def freeze_time(monkeypatch):
+    """Pin django.utils.timezone.now, for a test whose fixed dates must lie ahead of "now"
+    whatever the instant of the run (sign in after freezing: sessions expire by that clock)."""
+    from django.utils import timezone
+
+    def freeze(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return freeze
+
+
+@pytest.fixture
 def jurisdictions(db) -> dict[str, Jurisdiction]:
     return {j.slug: j for j in Jurisdiction.objects.filter(slug__in=TEST_SLUGS)}
 

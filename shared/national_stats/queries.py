@@ -13,6 +13,7 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Sum
+from django.utils import timezone
 
 from tenants.models import Jurisdiction
 
@@ -212,8 +213,9 @@ def dashboard(filters: Filters, months: list[date]) -> Dashboard:
 
 def before_after(jurisdiction, months: dict[date, Cell]) -> dict:
     """Attendance in the period's months before the go-live month and after it (the go-live
-    month itself mixes both and is left out)."""
-    live = jurisdiction.went_live_at.date().replace(day=1)
+    month itself mixes both and is left out). Months are the jurisdiction's local months, as in
+    the month rows: going live at 00:30 on the 1st in Paris is in that month, not the UTC one."""
+    live = timezone.localdate(jurisdiction.went_live_at, jurisdiction.zone).replace(day=1)
     before = _combine([one for month, one in months.items() if month < live])
     after = _combine([one for month, one in months.items() if month > live])
     return {"jurisdiction": jurisdiction, "went_live": live, "before": before, "after": after}

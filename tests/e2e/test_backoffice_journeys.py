@@ -13,6 +13,7 @@ from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
+from tests.dates import open_day, open_day_at
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.e2e
@@ -26,13 +27,6 @@ def sign_in(page, base, user):
     expect(page).to_have_url(base + "/tableau-de-bord/")
 
 
-def next_weekday(days_ahead: int):
-    day = timezone.localdate() + timedelta(days=days_ahead)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
 def test_bex_registers_a_person_and_books_a_sortie_d_audience_spip(page, live_url, committed_db):
     alpha = committed_db["alpha"]
     bex = MembershipFactory(jurisdiction=alpha, role=Role.BEX).user
@@ -41,7 +35,7 @@ def test_bex_registers_a_person_and_books_a_sortie_d_audience_spip(page, live_ur
         place = Place.objects.create(name="Antenne de Nanterre")
         place.appointment_types.add(kind)
         agenda = Agenda.objects.create(place=place, name="Équipe 1")
-        starts_at = timezone.datetime.combine(next_weekday(3), time(10), tzinfo=alpha.zone)
+        starts_at = open_day_at(alpha, 10, days_ahead=3)
         slot = Slot.objects.create(agenda=agenda, appointment_type=kind, starts_at=starts_at)
     base = live_url.format(host="alpha.localhost")
     sign_in(page, base, bex)
@@ -93,7 +87,7 @@ def test_cpip_marks_a_past_appointment_missed_then_reschedules_it(page, live_url
                 person=person,
                 appointment_type=kind,
                 place=place,
-                starts_at=timezone.now() + timedelta(days=1),
+                starts_at=open_day_at(alpha, 10),
                 assigned_agent=cpip,
             ),
             acting_user=cpip,
@@ -111,7 +105,7 @@ def test_cpip_marks_a_past_appointment_missed_then_reschedules_it(page, live_url
     expect(row.get_by_role("link", name="+33698765432")).to_be_visible()
     row.get_by_role("link", name="Reporter").click()
     page.get_by_label("2. Lieu").select_option(label="Antenne de Boulogne")
-    day = next_weekday(5)
+    day = open_day(alpha, 5)
     page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("Heure").fill("14:30")
     page.get_by_role("button", name="Reporter le rendez-vous").click()

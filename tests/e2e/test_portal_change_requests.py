@@ -4,10 +4,8 @@ on the form, the person's requests, the worklist and the request page. The form 
 JavaScript turned off."""
 
 import re
-from datetime import time
 
 import pytest
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
@@ -21,9 +19,10 @@ from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
+from tests.dates import at, open_day
 from tests.e2e.axe import assert_accessible
 from tests.e2e.portal import open_portal_session
-from tests.e2e.test_backoffice_journeys import next_weekday, sign_in
+from tests.e2e.test_backoffice_journeys import sign_in
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.e2e
@@ -43,17 +42,17 @@ def world(committed_db):
         place = Place.objects.create(name="Antenne de Nanterre", city="NANTERRE")
         place.appointment_types.add(kind)
         agenda = Agenda.objects.create(place=place, name="Équipe 1")
-        first_day = next_weekday(4)
+        first_day = open_day(alpha, 4)
         slot = Slot.objects.create(
             agenda=agenda,
             appointment_type=kind,
-            starts_at=timezone.datetime.combine(first_day, time(10), tzinfo=alpha.zone),
+            starts_at=at(alpha, first_day, 10),
         )
-        later_day = next_weekday((first_day - timezone.localdate()).days + 3)
+        later_day = open_day(alpha, 3, after=first_day)
         other_slot = Slot.objects.create(
             agenda=agenda,
             appointment_type=kind,
-            starts_at=timezone.datetime.combine(later_day, time(14, 30), tzinfo=alpha.zone),
+            starts_at=at(alpha, later_day, 14, 30),
         )
         person = Person.objects.create(
             last_name="MARCHAND",

@@ -6,10 +6,8 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime, time, timedelta
 
 import pytest
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 from icalendar import Calendar
 from playwright.sync_api import expect
@@ -17,6 +15,7 @@ from playwright.sync_api import expect
 from jurisdiction_apps.organisation.models import AppointmentType, Place
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
+from tests.dates import open_day_at
 from tests.e2e.axe import assert_accessible
 from tests.e2e.portal import open_portal_session
 from tests.e2e.test_backoffice_journeys import sign_in
@@ -43,15 +42,12 @@ def world(committed_db):
             phone="01 40 97 10 10",
         )
         place.appointment_types.add(kind)
-        day = timezone.localdate() + timedelta(days=3)
-        while day.weekday() >= 5:
-            day += timedelta(days=1)
         appointment = book(
             BookingRequest(
                 person=person,
                 appointment_type=kind,
                 place=place,
-                starts_at=datetime.combine(day, time(10, 30), alpha.zone),
+                starts_at=open_day_at(alpha, 10, 30, days_ahead=3),
             ),
             acting_user=cpip,
         )

@@ -5,10 +5,8 @@ time and receives the SMS. A second journey is done with the keyboard only."""
 
 import re
 import time as clock
-from datetime import time
 
 import pytest
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
@@ -19,8 +17,9 @@ from jurisdiction_apps.scheduling.constants import AppointmentState, NotifyMode
 from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
+from tests.dates import at, open_day
 from tests.e2e.axe import assert_accessible
-from tests.e2e.test_backoffice_journeys import next_weekday, sign_in
+from tests.e2e.test_backoffice_journeys import sign_in
 from tests.e2e.test_sms_journey import awake_alpha, receipts_gateway  # noqa: F401
 from tests.factories import MembershipFactory
 from tests.portal.helpers import clear_rate_limits
@@ -74,14 +73,10 @@ def world(awake_alpha):  # noqa: F811
         )
         place.appointment_types.add(kind)
         agenda = Agenda.objects.create(place=place, name="Équipe 1")
-        first_day = next_weekday(4)
-        starts_at = timezone.datetime.combine(first_day, time(10), tzinfo=alpha.zone)
+        first_day = open_day(alpha, 4)
+        starts_at = at(alpha, first_day, 10)
         slot = Slot.objects.create(agenda=agenda, appointment_type=kind, starts_at=starts_at)
-        later = timezone.datetime.combine(
-            next_weekday((first_day - timezone.localdate()).days + 3),
-            time(14, 30),
-            tzinfo=alpha.zone,
-        )
+        later = at(alpha, open_day(alpha, 3, after=first_day), 14, 30)
         other_slot = Slot.objects.create(agenda=agenda, appointment_type=kind, starts_at=later)
         person = Person.objects.create(
             last_name="MARCHAND",

@@ -2,10 +2,8 @@
 whose delivery receipt comes back to the platform and shows on the appointment."""
 
 import time as clock
-from datetime import time
 
 import pytest
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
@@ -17,7 +15,8 @@ from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.models import Slot
 from tenants.constants import Role
 from tenants.models import Jurisdiction
-from tests.e2e.test_backoffice_journeys import next_weekday, sign_in
+from tests.dates import open_day_at
+from tests.e2e.test_backoffice_journeys import sign_in
 from tests.factories import MembershipFactory
 from tests.notifications.conftest import quiet_hours_away_from_now
 
@@ -70,7 +69,7 @@ def test_a_summon_booked_with_notify_now_is_delivered_and_shown(
         place = Place.objects.create(name="Antenne de Nanterre", phone="+33147290000")
         place.appointment_types.add(kind)
         agenda = Agenda.objects.create(place=place, name="Équipe 1")
-        starts_at = timezone.datetime.combine(next_weekday(4), time(10), tzinfo=alpha.zone)
+        starts_at = open_day_at(alpha, 10, days_ahead=4)
         slot = Slot.objects.create(agenda=agenda, appointment_type=kind, starts_at=starts_at)
         person = Person.objects.create(
             last_name="MARCHAND",

@@ -15,6 +15,12 @@ def at(day, hour=10, minute=0, zone=PARIS) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=zone)
 
 
+def mid_month(month) -> datetime:
+    """Noon on the 15th of ``month`` in Paris: inside that month on every jurisdiction's clock
+    (``now.replace(day=1)`` is the UTC month, not the local one, on the night of the 1st)."""
+    return at(month.replace(day=15), 12)
+
+
 def make_person(index: int, **fields) -> Person:
     return Person.objects.create(
         last_name=f"PERSONNE{index}",

@@ -3,7 +3,8 @@ numbers, before/after going live, CSV export."""
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -12,10 +13,11 @@ from django_tenants.utils import tenant_context
 
 from shared.national_stats.aggregation import refresh
 from shared.national_stats.forms import current_month, shift_months
+from shared.national_stats.queries import Cell, before_after
 from tenants.constants import Role
 from tests.factories import MembershipFactory, UserFactory
 
-from .helpers import at, make_appointment, make_message, make_person
+from .helpers import at, make_appointment, make_message, make_person, mid_month
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +45,7 @@ def world(alpha, beta):
     _fill(alpha, before, 20, 0.5)
     _fill(alpha, after, 20, 0.9, first=100)
     _fill(beta, after, 5, 1.0)  # too few people: hidden in national views
-    alpha.went_live_at = timezone.now().replace(day=1) - timedelta(days=45)
+    alpha.went_live_at = mid_month(shift_months(now, -2))  # between "before" and "after"
     alpha.save()
     return {"before": before, "after": after, "now": now}
 
@@ -90,6 +92,30 @@ def test_before_and_after_going_live(world, national):
         table.index("Juridiction Alpha") : table.index("</tr>", table.index("Juridiction Alpha"))
     ]
     assert "50,0 %" in row and "90,0 %" in row
+
+
+@pytest.mark.parametrize(
+    ("slug", "went_live_at"),
+    [
+        ("alpha", datetime(2026, 10, 1, 0, 30, tzinfo=ZoneInfo("Europe/Paris"))),
+        ("beta", datetime(2026, 10, 1, 3, 0, tzinfo=ZoneInfo("Indian/Reunion"))),
+    ],
+)
+def test_the_go_live_month_is_the_jurisdictions_own_month(jurisdictions, slug, went_live_at):
+    """Going live in the night of the 1st, local time, is still the previous month in UTC: the
+    month left out is the local one, like the month rows (September stays "before")."""
+    jurisdiction = jurisdictions[slug]
+    jurisdiction.went_live_at = went_live_at
+    jurisdiction.save(update_fields=["went_live_at"])
+    jurisdiction.refresh_from_db()  # read back in UTC, as the console reads it
+    assert jurisdiction.went_live_at.month == 9
+    september, october, november = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)
+    months = {month: Cell() for month in (september, october, november)}
+    for month, fulfilled, missed in ((september, 1, 1), (october, 5, 0), (november, 3, 1)):
+        months[month].counts.update(fulfilled=fulfilled, missed=missed)
+    split = before_after(jurisdiction, months)
+    assert split["went_live"] == october
+    assert (split["before"].attendance, split["after"].attendance) == (50.0, 75.0)
 
 
 def test_filtering_on_one_jurisdiction_and_one_type(world, national):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from devtools.sms_gateway import Gateway
 from jurisdiction_apps.scheduling.constants import NotifyMode
+from tenants.models import Jurisdiction
 from tests.scheduling import conftest as scheduling
 from tests.scheduling.helpers import book_on_new_slot
 
@@ -85,7 +86,10 @@ def later(**delta):
 
 
 def set_quiet_hours(jurisdiction, start, end):
+    """Quiet hours of ``jurisdiction``, on this object and in the database: a request (the
+    "send again" button) reads its jurisdiction from the database, at any hour of the run."""
     jurisdiction.sms_quiet_start, jurisdiction.sms_quiet_end = start, end
+    Jurisdiction.objects.filter(pk=jurisdiction.pk).update(sms_quiet_start=start, sms_quiet_end=end)
 
 
 def quiet_hours_away_from_now(zone):

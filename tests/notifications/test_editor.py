@@ -2,14 +2,12 @@
 the national text, the national texts in the Django admin, and who may do it."""
 
 import re
-from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.notifications import services, texts
@@ -22,6 +20,7 @@ from shared.sms_texts.defaults import DEFAULT_TEXTS
 from shared.sms_texts.encoding import GSM7, UCS2
 from shared.sms_texts.models import NationalTemplate
 from tenants.constants import Role
+from tests.dates import open_day_at
 from tests.factories import MembershipFactory, UserFactory
 
 TYPE_CODE = "convocation-suivi-spip"
@@ -54,13 +53,6 @@ def kind(alpha) -> AppointmentType:
 
 def edit_url(appointment_type, kind="reminder") -> str:
     return reverse("notifications:template_edit", args=[appointment_type.pk, kind])
-
-
-def next_weekday_at_ten(jurisdiction):
-    day = timezone.localdate() + timedelta(days=3)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(10), tzinfo=jurisdiction.zone)
 
 
 def text_of(alpha, appointment_type, kind="reminder"):
@@ -157,7 +149,7 @@ def test_preview_uses_the_next_booked_appointment_of_the_type(alpha, editor, kin
                 person=person,
                 appointment_type=kind,
                 place=place,
-                starts_at=next_weekday_at_ten(alpha),
+                starts_at=open_day_at(alpha, 10, days_ahead=3),
             ),
             acting_user=admin,
         )

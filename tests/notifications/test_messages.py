@@ -17,9 +17,16 @@ from jurisdiction_apps.scheduling.constants import EventKind, NotifyMode
 from jurisdiction_apps.scheduling.models import AppointmentEvent
 from jurisdiction_apps.scheduling.services import BookingRequest, book, change_state, reschedule
 from tenants.constants import Role
+from tests.dates import at, open_day
 from tests.factories import MembershipFactory
 from tests.notifications.conftest import set_quiet_hours
 from tests.scheduling.helpers import request_for
+
+
+def local(moment):
+    """``moment`` on the jurisdiction's wall clock: "48 h before" is wall-clock arithmetic, an
+    hour more or less than 48 absolute hours across a daylight-saving change."""
+    return timezone.localtime(moment, connection.tenant.zone)
 
 
 def kinds(appointment):
@@ -35,7 +42,7 @@ def test_booking_with_notify_creates_a_summon_now_and_a_reminder_48_hours_before
     summon, reminder = messages[MessageKind.SUMMON], messages[MessageKind.REMINDER]
     assert summon.state == reminder.state == MessageState.CREATED
     assert abs(summon.due_at - timezone.now()) < timedelta(seconds=5)
-    assert reminder.due_at == appointment.starts_at - timedelta(hours=48)
+    assert reminder.due_at == local(appointment.starts_at) - timedelta(hours=48)
     event = AppointmentEvent.objects.get(appointment=appointment, kind=EventKind.BOOKED)
     assert summon.event == reminder.event == event
 
@@ -118,7 +125,7 @@ def test_rescheduling_sends_one_reschedule_sms_for_the_new_appointment(
     on_new = kinds(new)
     assert set(on_new) == {MessageKind.RESCHEDULE, MessageKind.REMINDER}  # no second summon
     assert on_new[MessageKind.RESCHEDULE].event.kind == EventKind.RESCHEDULED
-    assert on_new[MessageKind.REMINDER].due_at == new.starts_at - timedelta(hours=48)
+    assert on_new[MessageKind.REMINDER].due_at == local(new.starts_at) - timedelta(hours=48)
 
 
 def test_a_no_show_sms_only_when_the_agent_chooses(daytime, person, book_in, bex):
@@ -220,10 +227,8 @@ def test_reminders_are_in_the_local_time_of_an_overseas_jurisdiction(beta):
             city="SAINT-DENIS",
         )
         zone = beta.zone
-        day = timezone.localdate(timezone=zone) + timedelta(days=6)
-        while day.weekday() >= 5:
-            day += timedelta(days=1)
-        starts_at = datetime.combine(day, time(9, 0), tzinfo=zone)
+        day = open_day(beta, 6)
+        starts_at = at(beta, day, 9)
         appointment = book(
             BookingRequest(
                 person=person,

@@ -17,6 +17,7 @@ from onboarding.imports import tasks as import_tasks
 from onboarding.imports.base import Action, ImportRefused
 from onboarding.imports.people import PeopleImporter
 from onboarding.imports.reading import MAX_BYTES
+from tests.dates import local_today, years_before
 from tests.onboarding.jobs import wait_for_state
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples" / "appi_export.csv"
@@ -184,7 +185,7 @@ def test_bad_files_are_refused_in_french_and_nothing_changes(alpha, data, messag
 
 
 def test_bad_rows_name_their_line_and_column_and_nothing_is_imported(alpha):
-    fifteen = dt.date.today().replace(year=dt.date.today().year - 15).strftime("%d/%m/%Y")
+    fifteen = years_before(local_today(alpha), 15).strftime("%d/%m/%Y")
     data = appi_file(
         appi_row(number="n°202611110001"),
         appi_row(number="n°202611110002", birth="31/02/1990", last="IMPOSSIBLE"),

@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.organisation.constants import PlaceKind
@@ -55,17 +54,6 @@ def admin_client(admin):
 def agenda(alpha) -> Agenda:
     with tenant_context(alpha):
         return Agenda.objects.create(place=make_place(), name="Équipe A")
-
-
-@pytest.fixture
-def freeze_time(monkeypatch):
-    """Pin django.utils.timezone.now (sign in after freezing: sessions expire by that clock)."""
-
-    def freeze(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-        return moment
-
-    return freeze
 
 
 def h1_count(response) -> int:

@@ -10,6 +10,7 @@ from django_tenants.utils import tenant_context
 from jurisdiction_apps.organisation.models import Agenda
 from jurisdiction_apps.scheduling.models import Slot
 from tenants.constants import Role
+from tests.dates import local_today
 from tests.factories import MembershipFactory
 
 from .conftest import h1_count, host_client, make_place, slot_type
@@ -103,7 +104,7 @@ def test_bulk_refuses_slots_of_another_agenda_past_slots_and_empty_selection(
 
 
 def test_one_off_slot_in_the_past_is_refused_in_french(alpha, admin_client, agenda):
-    yesterday = (datetime.now(UTC) - timedelta(days=1)).date()
+    yesterday = local_today(alpha) - timedelta(days=1)
     with tenant_context(alpha):
         data = {
             "agenda": agenda.pk,

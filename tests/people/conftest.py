@@ -8,6 +8,7 @@ from jurisdiction_apps.organisation.models import AppointmentType, Place
 from jurisdiction_apps.scheduling.models import Appointment
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
+from tests.dates import at, local_today, open_day
 
 from .helpers import agent_client
 
@@ -36,20 +37,17 @@ def make_appointments(alpha):
             kind = AppointmentType.objects.get(code="convocation-suivi-spip")
             place, _ = Place.objects.get_or_create(name="SPIP d'Alpha — antenne centre")
             place.appointment_types.add(kind)
-            start = timezone.localtime() + timedelta(days=1)
             appointments = []
-            day = start
+            day = local_today(alpha) + timedelta(days=1)
             while len(appointments) < count:
-                day += timedelta(days=1)
-                if day.weekday() >= 5:
-                    continue
+                day = open_day(alpha, after=day)
                 appointments.append(
                     book(
                         BookingRequest(
                             person=person,
                             appointment_type=kind,
                             place=place,
-                            starts_at=day.replace(hour=10, minute=0, second=0, microsecond=0),
+                            starts_at=at(alpha, day, 10),
                         ),
                         acting_user=acting_user,
                     )

@@ -9,6 +9,7 @@ from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.people.models import Person
 from tenants.constants import Role
+from tests.dates import years_before
 
 from .helpers import agent_client, count_people, make_person, page_text, person_data
 
@@ -80,8 +81,7 @@ def test_homeless_person_without_phone(bex_client, alpha):
 
 
 def _years_ago(years: int, days: int = 0):
-    today = timezone.localdate()
-    return (today.replace(year=today.year - years) + timedelta(days=days)).isoformat()
+    return (years_before(timezone.localdate(), years) + timedelta(days=days)).isoformat()
 
 
 @pytest.mark.parametrize(

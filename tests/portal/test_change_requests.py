@@ -29,6 +29,7 @@ from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
 from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.services import BookingRequest, book, change_state, reschedule
 from tenants.constants import Role
+from tests.dates import open_day_at
 from tests.people.helpers import agent_client, page_text
 
 from .helpers import person_client
@@ -258,7 +259,7 @@ def test_an_appointment_of_another_jurisdiction_is_not_found(
                 person=beta_person,
                 appointment_type=kind,
                 place=place,
-                starts_at=timezone.now() + timedelta(days=3),
+                starts_at=open_day_at(beta, days_ahead=3),
             ),
             acting_user=agent,
         )

@@ -2,7 +2,7 @@
 the calendar files and the private feed, the referent's contact, and what a person cannot see."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -19,6 +19,7 @@ from jurisdiction_apps.scheduling.models import Appointment
 from jurisdiction_apps.scheduling.services import BookingRequest, book, change_state, reschedule
 from tenants.constants import Role
 from tenants.models import Membership
+from tests.dates import at, local_today
 from tests.people.helpers import agent_client, host, page_text
 
 from .helpers import person_client
@@ -42,15 +43,17 @@ ADDRESS = "12 rue des Lilas, 92000 NANTERRE"
 OSM = "https://www.openstreetmap.org/search?query=12+rue+des+Lilas%2C+92000+NANTERRE"
 
 
-def in_words(day) -> str:
-    """The expected French day, written out independently of the code under test."""
+def in_words(day, jurisdiction) -> str:
+    """The expected French day, written out independently of the code under test (with the year
+    when it is not this year at the jurisdiction: La Réunion's new year comes first)."""
     text = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
-    return text if day.year == timezone.localdate().year else f"{text} {day.year}"
+    return text if day.year == local_today(jurisdiction).year else f"{text} {day.year}"
 
 
 def local_start(jurisdiction, days: int, hour: int, minute: int = 0) -> datetime:
-    today = timezone.localtime(timezone.now(), jurisdiction.zone).date()
-    return datetime.combine(today + timedelta(days=days), time(hour, minute), jurisdiction.zone)
+    """``hour:minute`` on the jurisdiction's clock, ``days`` after its today (any day of the
+    week: ``book_at`` allows the weekend)."""
+    return at(jurisdiction, local_today(jurisdiction) + timedelta(days=days), hour, minute)
 
 
 def place_of(jurisdiction, name="SPIP d'Alpha — antenne centre", **fields) -> Place:
@@ -126,7 +129,7 @@ def test_relative_day_and_time_wording(alpha):
         assert service.time_in_words(local_start(alpha, 1, 10, 30)) == "10 h 30"
         assert service.time_in_words(local_start(alpha, 1, 9)) == "9 h"
         day = local_start(alpha, 3, 10, 30)
-        assert service.day_in_words(day) == in_words(day.date())
+        assert service.day_in_words(day) == in_words(day.date(), alpha)
 
 
 def test_the_next_appointment_comes_first_and_is_worded_plainly(alpha, person, person_browser):
@@ -136,7 +139,7 @@ def test_the_next_appointment_comes_first_and_is_worded_plainly(alpha, person, p
     assert response.status_code == 200
     text = page_text(response)
     card = section(text, "Mon prochain rendez-vous", "Mes autres rendez-vous à venir")
-    assert in_words(soon.starts_at.astimezone(alpha.zone).date()).capitalize() in card
+    assert in_words(soon.starts_at.astimezone(alpha.zone).date(), alpha).capitalize() in card
     assert "demain" in card
     assert "à 9 h" in card
     assert "Rendez-vous avec votre conseiller" in card
@@ -148,7 +151,7 @@ def test_the_next_appointment_comes_first_and_is_worded_plainly(alpha, person, p
     assert reverse("portal:appointment_ics", args=[soon.pk]) in card
     assert reverse("portal:change_request", args=[soon.pk]) in card
     others = section(text, "Mes autres rendez-vous à venir", "Qui contacter ?")
-    assert in_words(later.starts_at.astimezone(alpha.zone).date()).capitalize() in others
+    assert in_words(later.starts_at.astimezone(alpha.zone).date(), alpha).capitalize() in others
     assert "à 10 h 30" in others
     assert "dans 3 jours" in others
     assert "dans 3 jours" not in card
@@ -160,7 +163,7 @@ def test_next_appointment_in_three_days(alpha, person, person_browser):
     card = section(text, "Mon prochain rendez-vous", "Qui contacter ?")
     assert "dans 3 jours" in card
     assert "à 10 h 30" in card
-    assert in_words(appointment.starts_at.astimezone(alpha.zone).date()).capitalize() in card
+    assert in_words(appointment.starts_at.astimezone(alpha.zone).date(), alpha).capitalize() in card
 
 
 def test_no_appointment_says_so(alpha, person, person_browser):
@@ -169,8 +172,9 @@ def test_no_appointment_says_so(alpha, person, person_browser):
 
 
 def test_beta_appointments_are_worded_in_reunion_time(beta, beta_person):
-    # 2 h 30 in La Réunion is still the day before in Paris and in UTC.
-    starts_at = local_start(beta, 4, 2, 30)
+    # 1 h 30 at La Réunion is still the day before in UTC and in Paris, in winter (22 h 30) as
+    # in summer time (23 h 30; 2 h 30 would be 0 h 30 the same day there).
+    starts_at = local_start(beta, 4, 1, 30)
     place = place_of(beta, name="SPIP de Bêta — Saint-Denis", phone="0262 90 00 00")
     appointment = book_at(beta, beta_person, starts_at, place=place)
     paris_day = starts_at.astimezone(alpha_zone()).date()
@@ -179,8 +183,8 @@ def test_beta_appointments_are_worded_in_reunion_time(beta, beta_person):
     client = person_client(beta, beta_person)
     text = page_text(client.get(reverse("portal:home"), HTTP_HOST=host(beta)))
     card = section(text, "Mon prochain rendez-vous", "Qui contacter ?")
-    assert in_words(reunion_day).capitalize() in card
-    assert "à 2 h 30" in card
+    assert in_words(reunion_day, beta).capitalize() in card
+    assert "à 1 h 30" in card
     assert "dans 4 jours" in card
     assert "0262 90 00 00" in text  # the place's phone, in the local national form
     url = reverse("portal:appointment_ics", args=[appointment.pk])
@@ -244,7 +248,7 @@ def test_upcoming_past_cancelled_and_moved_appointments(alpha, person, person_br
 
     text = page_text(person_browser.get(reverse("portal:home"), HTTP_HOST=host(alpha)))
     gone = section(text, "Rendez-vous annulés ou déplacés", "Mes rendez-vous passés")
-    new_day = in_words(new.starts_at.astimezone(alpha.zone).date())
+    new_day = in_words(new.starts_at.astimezone(alpha.zone).date(), alpha)
     assert "Déplacé" in gone
     assert f"Nouveau rendez-vous : {new_day} à 16 h 45." in gone
     assert "Annulé" in gone

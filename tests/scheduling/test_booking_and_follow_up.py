@@ -14,6 +14,7 @@ from jurisdiction_apps.scheduling.services import (
     reschedule,
 )
 from jurisdiction_apps.scheduling.signals import appointment_event_recorded
+from tests.dates import at, open_day_at, weekend_day
 from tests.scheduling.helpers import book_on_new_slot, request_for
 
 
@@ -80,10 +81,7 @@ def test_case_number_required_by_the_type(person, slot_type, office, agenda, mak
 
 
 def test_free_time_booking_in_local_time(person, free_type, office, cpip, in_alpha):
-    day = timezone.localdate() + timedelta(days=7)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    starts_at = timezone.datetime.combine(day, time(9, 30), tzinfo=in_alpha.zone)
+    starts_at = open_day_at(in_alpha, 9, 30, days_ahead=7)
     appointment = book(
         BookingRequest(
             person=person, appointment_type=free_type, place=office, starts_at=starts_at
@@ -98,12 +96,11 @@ def test_free_time_booking_in_local_time(person, free_type, office, cpip, in_alp
 def test_free_time_on_a_weekend_or_in_the_past_is_refused(
     person, free_type, office, cpip, in_alpha
 ):
-    saturday = timezone.localdate() + timedelta(days=(5 - timezone.localdate().weekday()) % 7 or 7)
-    on_saturday = timezone.datetime.combine(saturday, time(10), tzinfo=in_alpha.zone)
+    on_weekend = at(in_alpha, weekend_day(in_alpha), 10)
     with pytest.raises(BookingError, match="week-end"):
         book(
             BookingRequest(
-                person=person, appointment_type=free_type, place=office, starts_at=on_saturday
+                person=person, appointment_type=free_type, place=office, starts_at=on_weekend
             ),
             acting_user=cpip,
         )
@@ -249,7 +246,7 @@ def test_the_acting_user_of_a_service_call_is_in_the_audit_trail(
             person=person,
             appointment_type=free_type,
             place=office,
-            starts_at=timezone.now() + timedelta(days=2),
+            starts_at=open_day_at(in_alpha, days_ahead=2),
         ),
         acting_user=cpip,
     )

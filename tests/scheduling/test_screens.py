@@ -9,6 +9,7 @@ from jurisdiction_apps.scheduling.constants import AppointmentState, NotifyMode
 from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
+from tests.dates import open_day
 from tests.factories import MembershipFactory
 from tests.scheduling.helpers import book_on_new_slot
 
@@ -98,9 +99,7 @@ def test_a_role_cannot_book_a_type_of_another_family(
 def test_free_time_booking_in_the_jurisdictions_local_time(
     person, free_type, office, cpip, client_for, alpha
 ):
-    day = timezone.localdate() + timedelta(days=8)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
+    day = open_day(alpha, 8)
     response = client_for(cpip).post(
         "/convocations/nouvelle/",
         {

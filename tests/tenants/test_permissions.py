@@ -1,11 +1,8 @@
 """Every role against every action, through the real views (tenants/permissions.py is the table)."""
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.organisation.models import AppointmentType, Place
@@ -13,6 +10,7 @@ from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
 from tenants.permissions import PERMISSIONS, Action, role_can
+from tests.dates import open_day_at
 from tests.factories import MembershipFactory
 
 
@@ -35,7 +33,7 @@ def world(alpha):
                 person=person,
                 appointment_type=kind,
                 place=place,
-                starts_at=timezone.now() + timedelta(days=3, hours=1),
+                starts_at=open_day_at(alpha, 11, days_ahead=3),
             ),
             acting_user=booker,
         )
