@@ -1,13 +1,12 @@
 """People followed by the jurisdiction (PPSMJ)."""
 
-from datetime import date
-
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from jurisdiction_apps.core.archiving import Archivable, ArchivableQuerySet, audited_events
 from jurisdiction_apps.core.phones import phone_search_candidates
@@ -117,7 +116,10 @@ class Person(Archivable):
 
     @property
     def age(self) -> int:
-        today = date.today()
+        """Age on the current time zone's calendar (the jurisdiction's, in its requests): at
+        La Réunion a birthday starts two or three hours before it does in Paris, the server's
+        own zone (``date.today()``)."""
+        today = timezone.localdate()
         before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
         return today.year - self.birth_date.year - before_birthday
 

@@ -5,6 +5,7 @@ An importer maps the file's headers to its columns, validates each row into a ``
 are the first kinds; appointments and places plug into the same engine.
 """
 
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -151,15 +152,21 @@ class Importer:
         self.jurisdiction = jurisdiction
         self.progress = progress or (lambda phase, done, total: None)
 
+    @contextlib.contextmanager
     def running(self):
         """Where to analyse and apply: in the jurisdiction (``connection.tenant`` is the
-        jurisdiction itself, as in one of its requests: the services called read it), or in the
-        public schema for accounts and memberships."""
+        jurisdiction itself and its time zone the current one, as in one of its requests: the
+        services called read them, "today" for a birth date at La Réunion is La Réunion's), or in
+        the public schema for accounts and memberships."""
+        from django.utils import timezone
         from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
         if self.tenant_schema:
-            return tenant_context(self.jurisdiction)
-        return schema_context(get_public_schema_name())
+            with tenant_context(self.jurisdiction), timezone.override(self.jurisdiction.zone):
+                yield
+        else:
+            with schema_context(get_public_schema_name()):
+                yield
 
     # --- analysis --------------------------------------------------------------------------
     def analyse(self, data: bytes) -> Plan:

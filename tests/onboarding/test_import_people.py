@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import tenant_context
@@ -261,6 +262,18 @@ def test_command_line_dry_run_changes_nothing_and_prints_the_report(
     call_command("import_people", str(path), jurisdiction="alpha", valid_only=True)
     assert "Créées : 175" in capsys.readouterr().out
     assert people_count(alpha) == 175
+
+
+def test_a_sixteenth_birthday_is_counted_on_the_jurisdictions_calendar(beta, tmp_path, capsys):
+    """At 01:00 on 15 June at La Réunion it is still 14 June in Paris: a person born on
+    15 June 2011 is 16 there, and the import (run from the console, not a request of beta)
+    accepts them."""
+    path = tmp_path / "appi.csv"
+    path.write_bytes(appi_file(appi_row(birth="15/06/2011", city="SAINT-DENIS")))
+    instant = dt.datetime(2027, 6, 15, 1, 0, tzinfo=beta.zone).astimezone(dt.UTC)
+    with time_machine.travel(instant, tick=False):  # UTC: the process's local zone stays
+        call_command("import_people", str(path), jurisdiction="beta", dry_run=True)
+    assert "À créer : 1" in capsys.readouterr().out
 
 
 def test_command_line_exits_with_an_error_and_changes_nothing(alpha, tmp_path, capsys):

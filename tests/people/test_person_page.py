@@ -1,5 +1,8 @@
 """The person page: identity, SMS status, appointments, history, traceability of views."""
 
+from datetime import UTC, date, datetime
+
+import time_machine
 from django.urls import reverse
 from django_tenants.utils import tenant_context
 
@@ -86,7 +89,10 @@ def test_appointments_are_split_and_history_lists_events_with_agents(
     assert "Manqué" in text
     titles = [entry.title for entry in context["timeline"]]
     assert titles.count("Convocation planifiée") == 3
-    assert titles[0] == "Marqué manqué"
+    # Newest first, among the appointments' events: the person's own entries are stamped by
+    # PostgreSQL's now() (pghistory's triggers), which TEST_CLOCK does not move.
+    appointment_titles = [e.title for e in context["timeline"] if e.category == "appointment"]
+    assert appointment_titles[:1] == ["Marqué manqué"]
     assert "Yanis Booker" in text
 
 
@@ -143,3 +149,18 @@ def test_a_long_follow_up_shows_its_recent_part_and_everything_on_demand(
     everything = page_text(cpip_client.get(url + "?tout=1", HTTP_HOST=host(alpha)))
     assert everything.count('<li class="fr-mb-2w">') == 36
     assert "plus anciens" not in everything
+
+
+def test_the_age_turns_on_the_birthday_at_the_jurisdictions_midnight(beta):
+    """At 01:00 on 15 June at La Réunion it is still 14 June in Paris (and in UTC): a person born
+    on 15 June 2000 is 27 on the page of Saint-Denis's team, not 26 until Paris's midnight."""
+    person = make_person(beta, birth_date=date(2000, 6, 15), city="SAINT-DENIS")
+    ages = {}
+    for day, hour in ((15, 1), (14, 23)):
+        # In UTC: given a ZoneInfo, time-machine would also move the process's local zone.
+        instant = datetime(2027, 6, day, hour, tzinfo=beta.zone).astimezone(UTC)
+        with time_machine.travel(instant, tick=False):
+            client = agent_client(beta, Role.CPIP)  # signed in at that instant
+            ages[day] = page_text(client.get(detail_url(person), HTTP_HOST=host(beta)))
+    assert "15/06/2000 (27 ans)" in ages[15]
+    assert "15/06/2000 (26 ans)" in ages[14]
