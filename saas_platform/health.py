@@ -54,7 +54,21 @@ def health_payload() -> tuple[dict, bool]:
     else:
         checks["celery"] = {"status": "down", "error": "BrokerUnavailable"}
     healthy = all(check["status"] == "up" for check in checks.values())
-    return {"status": "ok" if healthy else "degraded", "checks": checks}, healthy
+    payload = {"status": "ok" if healthy else "degraded", "checks": checks}
+    if checks["redis"]["status"] == "up":
+        payload["sign_in"] = sign_in_figures()
+    return payload, healthy
+
+
+def sign_in_figures() -> dict:
+    """Sign-ins refused by the limits (shared/accounts/adapters.py): a rising count is an attack
+    on passwords, or a proxy chain misread (every agent seen at one address)."""
+    from shared.accounts.adapters import refusals_last_hour
+
+    try:
+        return {"refusals_last_hour": refusals_last_hour()}
+    except Exception as error:
+        return {"error": type(error).__name__}
 
 
 HEALTH_PATH = "/health/"

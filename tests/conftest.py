@@ -7,6 +7,8 @@
 """
 
 import pytest
+import redis
+from django.conf import settings as django_settings
 from django.db import connection
 from django_tenants.utils import tenant_context
 
@@ -215,3 +217,22 @@ def celery_worker(committed_db):
             yield app
     finally:
         task_postrun.disconnect(dispatch_uid="tests_close_connections")
+
+
+@pytest.fixture
+def sign_in_limits(settings):
+    """The production limits (the test settings switch them off), from a clean slate: limits are
+    counted in Redis, which outlives a test's database transaction."""
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    try:
+        for key in client.scan_iter("*allauth:rl:*"):
+            client.delete(key)
+        settings.ACCOUNT_RATE_LIMITS = {
+            "login": "300/m/ip",
+            "login_failed": "300/15m/ip,10/15m/key",
+        }
+        yield settings.ACCOUNT_RATE_LIMITS
+    finally:
+        for key in client.scan_iter("*allauth:rl:*"):
+            client.delete(key)
+        client.close()

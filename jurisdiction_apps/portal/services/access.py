@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,6 +26,7 @@ from jurisdiction_apps.core.phones import PhoneError, parse_phone
 from jurisdiction_apps.notifications.constants import PortalSmsKind
 from jurisdiction_apps.notifications.texts import unsendable_reason
 from jurisdiction_apps.people.models import Person
+from tenants import net
 
 from ..constants import (
     CODE_LENGTH,
@@ -116,14 +116,8 @@ def parse_mobile_number(raw: str, region: str) -> str:
 
 
 def client_address(request) -> str:
-    """The caller's address; behind PORTAL_TRUSTED_PROXIES proxies, from X-Forwarded-For."""
-    proxies = getattr(settings, "PORTAL_TRUSTED_PROXIES", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    """The caller's address, behind the documented proxy chain (tenants/net.py)."""
+    return net.client_address(request)
 
 
 def _take(scope: str, value: str, rules) -> int:
