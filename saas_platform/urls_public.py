@@ -1,5 +1,6 @@
 """URLs of the public host: the information site, the national console, Django admin (staff)."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,6 +11,8 @@ from shared.public_site import views as public_site_views
 
 admin.site.site_header = "Suivi justice — administration nationale"
 admin.site.site_title = "Suivi justice"
+# The admin signs in through allauth: its limits, and the second factor its staff must pass.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", public_site_views.home, name="home"),

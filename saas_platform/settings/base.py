@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "tenants.middleware.MembershipMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shared.accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -125,9 +126,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        # Every key carries the schema of the connection (django-tenants).
-        "KEY_FUNCTION": "django_tenants.cache.make_key",
-        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        # Every key carries the schema of the connection, but national ones (tenants/cache.py).
+        "KEY_FUNCTION": "tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "tenants.cache.reverse_key",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
@@ -225,9 +226,33 @@ ACCOUNT_ADAPTER = "shared.accounts.adapters.AgentAccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# --- Sign-in limits (docs/security.md) ----------------------------------------------------------
+# Failed sign-ins are counted per account across every host at once (allauth's rate-limit keys are
+# national, tenants/cache.py), and per address with a limit that a whole jurisdiction behind one
+# proxy does not reach by typing mistakes. Both as allauth rates: "<amount>/<duration>".
+SIGN_IN_FAILURES_PER_ACCOUNT = env_str("SIGN_IN_FAILURES_PER_ACCOUNT", "10/15m")
+SIGN_IN_FAILURES_PER_ADDRESS = env_str("SIGN_IN_FAILURES_PER_ADDRESS", "300/15m")
+# Sign-in attempts of any outcome per address (allauth's default, 30 a minute, is a morning's
+# rush of one court behind one address).
+SIGN_IN_ATTEMPTS_PER_ADDRESS = env_str("SIGN_IN_ATTEMPTS_PER_ADDRESS", "300/m")
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{SIGN_IN_ATTEMPTS_PER_ADDRESS}/ip",
+    "login_failed": f"{SIGN_IN_FAILURES_PER_ADDRESS}/ip,{SIGN_IN_FAILURES_PER_ACCOUNT}/key",
+}
+# The proxy chain in front of the app (tenants/net.py): how many proxies append to
+# X-Forwarded-For, or the one header a trusted edge sets with the client's address.
+TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "") or None
+
+# --- Second factor (shared/accounts/second_factor.py) ------------------------------------------
+# Local admins, directors, deployment officers, the national team, staff and superusers must
+# pass a second factor: TOTP, a security key or passkey (WebAuthn), recovery codes, or a
+# ProConnect sign-in at a strong level (PROCONNECT_STRONG_ACR).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Suivi justice"
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Browsers allow WebAuthn on http://*.localhost only; production is served over HTTPS.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -276,8 +301,6 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 # Proof files of the portal: never under MEDIA_ROOT, never served but through checked views.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
-# Proxies in front of the app: the portal's per-address limit then reads X-Forwarded-For.
-PORTAL_TRUSTED_PROXIES = int(env_str("PORTAL_TRUSTED_PROXIES", "0"))
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

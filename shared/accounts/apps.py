@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "shared.accounts"
     label = "accounts"
     verbose_name = "Comptes"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

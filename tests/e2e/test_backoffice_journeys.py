@@ -14,16 +14,14 @@ from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
 from tests.dates import open_day, open_day_at
-from tests.factories import PASSWORD, MembershipFactory
+from tests.e2e.signing import sign_in_through_pages
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.e2e
 
 
 def sign_in(page, base, user):
-    page.goto(base + "/")
-    page.get_by_label("Adresse électronique professionnelle").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in_through_pages(page, base + "/", user)
     expect(page).to_have_url(base + "/tableau-de-bord/")
 
 

@@ -9,7 +9,8 @@ import onboarding.creation.tasks  # noqa: F401 - registered before the worker st
 from onboarding.models import CreationRequest
 from tenants.models import Jurisdiction
 from tests.e2e.axe import assert_accessible
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.signing import sign_in_through_pages
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -19,10 +20,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def sign_in_officer(page, base):
     """A deployment officer signs in on the public host."""
     officer = UserFactory(deployment_officer=True)
-    page.goto(base + "/comptes/login/")
-    page.get_by_label("Adresse électronique professionnelle").fill(officer.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in_through_pages(page, base + "/comptes/login/", officer)
     return officer
 
 

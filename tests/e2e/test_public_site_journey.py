@@ -10,7 +10,7 @@ from demo.public_site import seed_demo_content
 from shared.public_site.cache import bump_version
 from shared.public_site.seed import seed_national_content
 from tests.e2e.axe import assert_accessible
-from tests.e2e.test_backoffice_journeys import PASSWORD
+from tests.e2e.signing import sign_in_through_pages
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -71,10 +71,7 @@ def test_a_visitor_prepares_a_convocation_and_an_editor_changes_the_page(
     editor = UserFactory(national_team=True)
     editor_context = browser.new_context(locale="fr-FR")
     editor_page = editor_context.new_page()
-    editor_page.goto(base + "/comptes/login/")
-    editor_page.get_by_label("Adresse électronique professionnelle").fill(editor.email)
-    editor_page.get_by_label("Mot de passe").fill(PASSWORD)
-    editor_page.get_by_role("button", name="Se connecter").click()
+    sign_in_through_pages(editor_page, base + "/comptes/login/", editor)
     editor_page.goto(base + "/admin/public_site/servicepage/")
     editor_page.get_by_role("link", name="SPIP des Hauts-de-Seine — antenne de Nanterre").click()
     editor_page.locator("#id_what_to_bring").fill(

@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from shared.national_stats.forms import current_month, shift_months
 from tenants.constants import Role
 from tests.e2e.axe import assert_accessible
-from tests.e2e.test_backoffice_journeys import PASSWORD, sign_in
+from tests.e2e.signing import sign_in_through_pages
+from tests.e2e.test_backoffice_journeys import sign_in
 from tests.factories import MembershipFactory, UserFactory
 from tests.national_stats.helpers import mid_month
 from tests.national_stats.test_console import _fill
@@ -30,10 +31,7 @@ def test_national_team_reads_the_impact_and_a_local_admin_compares(
 
     base = live_url.format(host="localhost")
     national = UserFactory(national_team=True)
-    page.goto(base + "/comptes/login/")
-    page.get_by_label("Adresse électronique professionnelle").fill(national.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in_through_pages(page, base + "/comptes/login/", national)
     page.goto(base + "/console/")
     page.get_by_role("link", name="Statistiques nationales").click()
     expect(page.locator("h1")).to_have_text("Statistiques nationales")

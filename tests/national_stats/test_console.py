@@ -15,6 +15,7 @@ from shared.national_stats.aggregation import refresh
 from shared.national_stats.forms import current_month, shift_months
 from shared.national_stats.queries import Cell, before_after
 from tenants.constants import Role
+from tests.auth import sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 from .helpers import at, make_appointment, make_message, make_person, mid_month
@@ -53,7 +54,7 @@ def world(alpha, beta):
 @pytest.fixture
 def national():
     client = Client(HTTP_HOST="localhost")
-    client.force_login(UserFactory(national_team=True))
+    sign_in(client, UserFactory(national_team=True))
     return client
 
 
@@ -62,7 +63,7 @@ def test_only_the_national_team_opens_the_console_statistics(world):
     assert anonymous.status_code == 302
     for user in (UserFactory(deployment_officer=True), UserFactory()):
         client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get("/statistiques/").status_code == 403
         assert client.get("/statistiques/export.csv").status_code == 403
 
@@ -178,7 +179,7 @@ def test_the_csv_export_streams_and_hides_small_numbers(world, national):
 def test_a_local_admin_sees_own_figures_beside_the_national_average(world, beta):
     admin = MembershipFactory(jurisdiction=beta, role=Role.LOCAL_ADMIN).user
     client = Client(HTTP_HOST="beta.localhost")
-    client.force_login(admin)
+    sign_in(client, admin)
     body = client.get("/statistiques/").content.decode()
     # Its own 5 people are its own: shown to its managers.
     own = body[
@@ -195,7 +196,7 @@ def test_a_local_admin_sees_own_figures_beside_the_national_average(world, beta)
     assert "73,3 %" in national  # (10 + 18 + 5) fulfilled of 45 with an outcome
     cpip = MembershipFactory(jurisdiction=beta, role=Role.CPIP).user
     other = Client(HTTP_HOST="beta.localhost")
-    other.force_login(cpip)
+    sign_in(other, cpip)
     assert other.get("/statistiques/").status_code == 403
 
 

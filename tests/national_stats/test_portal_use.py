@@ -13,6 +13,7 @@ from jurisdiction_apps.portal.models import ChangeRequest, PortalMessage, SignIn
 from shared.national_stats.aggregation import refresh
 from shared.national_stats.forms import current_month, month_label, shift_months
 from shared.national_stats.models import PortalMonth
+from tests.auth import sign_in
 from tests.factories import UserFactory
 
 from .helpers import at, make_appointment, make_person
@@ -65,7 +66,7 @@ def test_the_console_shows_the_portal_use_and_hides_small_numbers(alpha, beta):
     _use(alpha, month, 12)
     _use(beta, month, 3, first=500)
     client = Client(HTTP_HOST="localhost")
-    client.force_login(UserFactory(national_team=True))
+    sign_in(client, UserFactory(national_team=True))
     page = html.unescape(client.get("/statistiques/").content.decode())
     table = page[page.index('id="tableau-espace-personnel"') :]
     table = table[: table.index("</table>")]

@@ -20,6 +20,7 @@ from shared.sms_texts.defaults import DEFAULT_TEXTS
 from shared.sms_texts.encoding import GSM7, UCS2
 from shared.sms_texts.models import NationalTemplate
 from tenants.constants import Role
+from tests.auth import sign_in
 from tests.dates import open_day_at
 from tests.factories import MembershipFactory, UserFactory
 
@@ -31,7 +32,7 @@ PREVIEW_URL = "/sms/textes/apercu/"
 
 def host_client(user, host="alpha.localhost") -> Client:
     editor = Client(HTTP_HOST=host)
-    editor.force_login(user)
+    sign_in(editor, user)
     return editor
 
 
@@ -334,7 +335,7 @@ def test_no_js_preview_of_an_invalid_text_says_why(alpha, editor, kind):
 @pytest.fixture
 def national_staff(db):
     editor = Client(HTTP_HOST="localhost")
-    editor.force_login(UserFactory(national_team=True))
+    sign_in(editor, UserFactory(national_team=True))
     return editor
 
 
@@ -365,5 +366,5 @@ def test_national_texts_are_edited_in_the_admin_with_validation(national_staff, 
 
 def test_the_admin_is_for_national_staff_only(db):
     agent = Client(HTTP_HOST="localhost")
-    agent.force_login(UserFactory())
+    sign_in(agent, UserFactory())
     assert agent.get("/admin/sms_texts/nationaltemplate/").status_code == 302

@@ -8,13 +8,14 @@ from jurisdiction_apps.notifications.constants import FailureReason, MessageKind
 from jurisdiction_apps.notifications.models import Message, StopToken
 from jurisdiction_apps.people.models import Person, PersonAudit
 from tenants.constants import Role
+from tests.auth import sign_in
 from tests.factories import MembershipFactory
 from tests.notifications.test_sending import send_due
 
 
 def client_for(alpha, role=Role.CPIP):
     client = Client(HTTP_HOST="alpha.localhost")
-    client.force_login(MembershipFactory(jurisdiction=alpha, role=role).user)
+    sign_in(client, MembershipFactory(jurisdiction=alpha, role=role).user)
     return client
 
 
@@ -62,7 +63,7 @@ def test_an_unknown_stop_token_is_404(in_alpha):
 def test_a_signed_in_agent_of_another_jurisdiction_may_open_a_stop_link(sent, beta):
     token = stop_token_in(sent.text)
     stranger = Client(HTTP_HOST="alpha.localhost")
-    stranger.force_login(MembershipFactory(jurisdiction=beta).user)
+    sign_in(stranger, MembershipFactory(jurisdiction=beta).user)
     assert stranger.get(f"/stop/{token}/").status_code == 200
 
 

@@ -10,6 +10,7 @@ from onboarding.creation import preparation
 from shared.accounts.constants import NationalRole
 from tenants.constants import Role
 from tenants.models import Jurisdiction, JurisdictionEvent
+from tests.auth import sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 30
 @pytest.fixture
 def officer():
     client = Client(HTTP_HOST="localhost")
-    client.force_login(UserFactory(deployment_officer=True))
+    sign_in(client, UserFactory(deployment_officer=True))
     return client
 
 
@@ -188,12 +189,12 @@ def test_only_deployment_officers_edit_the_branding(gamma):
     assert anonymous.status_code == 302 and "/comptes/login/" in anonymous["Location"]
 
     agent = Client(HTTP_HOST="localhost")
-    agent.force_login(MembershipFactory(jurisdiction=gamma, role=Role.LOCAL_ADMIN).user)
+    sign_in(agent, MembershipFactory(jurisdiction=gamma, role=Role.LOCAL_ADMIN).user)
     assert agent.get(URL).status_code == 403
     assert agent.post(URL, {"primary_colour": "#ff0000"}).status_code == 403
 
     national = Client(HTTP_HOST="localhost")
-    national.force_login(UserFactory(national_team=True))
+    sign_in(national, UserFactory(national_team=True))
     assert national.get(URL).status_code == 403
     assert national.post(URL, {"primary_colour": "#ff0000"}).status_code == 403
     assert "identite-visuelle" not in national.get(CHECKLIST).content.decode()
@@ -204,5 +205,5 @@ def test_only_deployment_officers_edit_the_branding(gamma):
 
 def test_the_page_answers_only_on_the_public_host(gamma):
     client = Client(HTTP_HOST="gamma.localhost")
-    client.force_login(UserFactory(deployment_officer=True))
+    sign_in(client, UserFactory(deployment_officer=True))
     assert client.get(URL).status_code != 200

@@ -19,6 +19,7 @@ from onboarding.creation import checklist, services
 from onboarding.models import TestSms as SentTestSms  # "Test*" names are collected
 from tenants.constants import JurisdictionStatus, Role
 from tenants.models import JurisdictionEvent
+from tests.auth import sign_in
 from tests.factories import MembershipFactory, UserFactory
 from tests.national_stats.helpers import PARIS, at, make_appointment, make_person
 from tests.notifications import conftest as sms_fixtures
@@ -39,7 +40,7 @@ def officer_user():
 @pytest.fixture
 def officer(officer_user):
     client = Client(HTTP_HOST="localhost")
-    client.force_login(officer_user)
+    sign_in(client, officer_user)
     return client
 
 

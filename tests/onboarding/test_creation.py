@@ -15,6 +15,7 @@ from tenants import services as tenant_services
 from tenants.constants import JurisdictionStatus, Role
 from tenants.models import Domain, Jurisdiction, JurisdictionEvent
 from tenants.signals import jurisdiction_schema_ready
+from tests.auth import sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ VALID = {
 @pytest.fixture
 def officer():
     client = Client(HTTP_HOST="localhost")
-    client.force_login(UserFactory(deployment_officer=True))
+    sign_in(client, UserFactory(deployment_officer=True))
     return client
 
 
@@ -252,13 +253,13 @@ def test_anonymous_and_agents_are_kept_out(url, gamma):
     anonymous = Client(HTTP_HOST="localhost").get(url)
     assert anonymous.status_code == 302 and "/comptes/login/" in anonymous["Location"]
     agent = Client(HTTP_HOST="localhost")
-    agent.force_login(MembershipFactory(jurisdiction=gamma, role=Role.LOCAL_ADMIN).user)
+    sign_in(agent, MembershipFactory(jurisdiction=gamma, role=Role.LOCAL_ADMIN).user)
     assert agent.get(url).status_code == 403
 
 
 def test_the_national_team_sees_but_does_not_act(gamma):
     client = Client(HTTP_HOST="localhost")
-    client.force_login(UserFactory(national_team=True))
+    sign_in(client, UserFactory(national_team=True))
     assert client.get("/deploiement/").status_code == 200
     assert client.get("/deploiement/juridictions/gamma/").status_code == 200
     assert client.get("/deploiement/juridictions/nouvelle/").status_code == 403
@@ -268,7 +269,7 @@ def test_the_national_team_sees_but_does_not_act(gamma):
 
 def test_the_pages_answer_only_on_the_public_host(gamma):
     client = Client(HTTP_HOST="gamma.localhost")
-    client.force_login(UserFactory(deployment_officer=True))
+    sign_in(client, UserFactory(deployment_officer=True))
     assert client.get("/deploiement/").status_code != 200
 
 
@@ -353,7 +354,7 @@ def test_one_officer_rule_for_both_halves_the_national_team_sees_imports_without
     """onboarding/permissions.py: creation and imports share the rule; an import neither starts
     nor is confirmed by the national team, and nothing is written."""
     client = Client()
-    client.force_login(UserFactory(national_team=True))
+    sign_in(client, UserFactory(national_team=True))
     listing = client.get(f"/deploiement/juridictions/{gamma.slug}/imports/", HTTP_HOST="testserver")
     assert listing.status_code == 200
     assert "vous les consultez" in listing.content.decode()

@@ -12,6 +12,7 @@ from onboarding.imports.agents import AgentsImporter
 from onboarding.imports.base import ImportRefused
 from tenants.constants import Role
 from tenants.models import Membership
+from tests.auth import sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples" / "agents.csv"
@@ -151,7 +152,7 @@ def test_xlsx_agents_through_the_pages_mail_after_confirmation_only(
     buffer = io.BytesIO()
     workbook.save(buffer)
     officer = Client(HTTP_HOST="localhost")
-    officer.force_login(UserFactory(deployment_officer=True))
+    sign_in(officer, UserFactory(deployment_officer=True))
     patches = (
         mock.patch.object(import_tasks.analyse_import, "delay", import_tasks.analyse_import),
         mock.patch.object(import_tasks.apply_import, "delay", import_tasks.apply_import),
@@ -219,7 +220,7 @@ def test_the_agents_list_shows_the_work_phone(alpha):
     admin = MembershipFactory(jurisdiction=alpha, role=Role.LOCAL_ADMIN)
     MembershipFactory(jurisdiction=alpha, role=Role.CPIP, work_phone="+33140971011")
     client = Client(HTTP_HOST="alpha.localhost")
-    client.force_login(admin.user)
+    sign_in(client, admin.user)
     response = client.get("/organisation/agents/")
     assert response.status_code == 200
     assert "01 40 97 10 11" in response.content.decode()

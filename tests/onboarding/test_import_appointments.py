@@ -24,6 +24,7 @@ from onboarding.imports.appointments import AppointmentsImporter
 from onboarding.imports.base import Action, ImportRefused
 from tenants.constants import JurisdictionStatus, Role
 from tenants.models import Membership
+from tests.auth import sign_in
 from tests.onboarding.jobs import wait_for_state
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples"
@@ -650,7 +651,7 @@ def _through_the_pages(alpha):
     from tests.factories import UserFactory
 
     officer = Client(HTTP_HOST="localhost")
-    officer.force_login(UserFactory(deployment_officer=True))
+    sign_in(officer, UserFactory(deployment_officer=True))
 
     def upload_and_wait(kind, name, data, state="analysed"):
         upload = SimpleUploadedFile(name, data, content_type="text/csv")

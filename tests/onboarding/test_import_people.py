@@ -18,6 +18,7 @@ from onboarding.imports import tasks as import_tasks
 from onboarding.imports.base import Action, ImportRefused
 from onboarding.imports.people import PeopleImporter
 from onboarding.imports.reading import MAX_BYTES
+from tests.auth import sign_in
 from tests.dates import local_today, years_before
 from tests.onboarding.jobs import wait_for_state
 
@@ -298,10 +299,10 @@ def test_pages_upload_preview_confirm_and_report(alpha, sample, django_capture_o
     url = "/deploiement/juridictions/alpha/imports/"
     assert Client(HTTP_HOST="localhost").get(url).status_code == 302  # anonymous: sign in
     agent = Client(HTTP_HOST="localhost")
-    agent.force_login(MembershipFactory(jurisdiction=alpha).user)
+    sign_in(agent, MembershipFactory(jurisdiction=alpha).user)
     assert agent.get(url).status_code == 403
     officer = Client(HTTP_HOST="localhost")
-    officer.force_login(UserFactory(deployment_officer=True))
+    sign_in(officer, UserFactory(deployment_officer=True))
     assert officer.get(url).status_code == 200
 
     with (
@@ -379,7 +380,7 @@ def test_a_real_worker_analyses_then_applies_in_the_jurisdictions_schema(celery_
 
     alpha = Jurisdiction.objects.get(slug="alpha")
     officer = Client(HTTP_HOST="localhost")
-    officer.force_login(UserFactory(deployment_officer=True))
+    sign_in(officer, UserFactory(deployment_officer=True))
     upload = SimpleUploadedFile("appi.csv", sample, content_type="text/csv")
     officer.post("/deploiement/juridictions/alpha/imports/", {"kind": "people", "file": upload})
     job = ImportJob.objects.get()

@@ -7,6 +7,7 @@ from django_tenants.utils import tenant_context
 from jurisdiction_apps.organisation.constants import PlaceKind
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from tenants.constants import Role
+from tests.auth import sign_in
 from tests.factories import MembershipFactory
 
 SLOT_TYPE = "premiere-convocation-spip"  # booked on slots, weekdays only
@@ -17,7 +18,7 @@ FREE_TIME_TYPE = "convocation-suivi-spip"  # booked on a free time
 def host_client(host: str, user=None) -> Client:
     client = Client(HTTP_HOST=host)
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 

@@ -7,6 +7,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.people.models import Person
+from tests.auth import sign_in
 from tests.factories import MembershipFactory
 
 
@@ -59,6 +60,6 @@ def agent_client(jurisdiction, role, **user_fields):
         jurisdiction=jurisdiction, role=role, **{f"user__{k}": v for k, v in user_fields.items()}
     )
     client = Client(HTTP_HOST=host(jurisdiction))
-    client.force_login(membership.user)
+    sign_in(client, membership.user)
     client.user = membership.user
     return client

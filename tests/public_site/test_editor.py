@@ -9,6 +9,7 @@ from PIL import Image
 
 from shared.public_site.cache import bump_version
 from shared.public_site.models import InfoPage, Section, ServicePage
+from tests.auth import sign_in
 from tests.factories import UserFactory
 
 from .factories import InfoPageFactory, ServicePageFactory
@@ -57,7 +58,7 @@ def _inline(prefix="sections", rows=()):
 @pytest.fixture
 def editor():
     client = Client(HTTP_HOST="localhost")
-    client.force_login(UserFactory(national_team=True))
+    sign_in(client, UserFactory(national_team=True))
     return client
 
 
@@ -71,10 +72,10 @@ def test_the_national_team_sees_the_editor_and_agents_do_not(editor):
     assert editor.get("/admin/public_site/servicepage/").status_code == 200
     assert editor.get("/admin/public_site/infopage/add/").status_code == 200
     agent = Client(HTTP_HOST="localhost")
-    agent.force_login(UserFactory())
+    sign_in(agent, UserFactory())
     assert agent.get("/admin/public_site/servicepage/").status_code == 302  # to the admin login
     officer = Client(HTTP_HOST="localhost")
-    officer.force_login(UserFactory(deployment_officer=True, is_staff=True))
+    sign_in(officer, UserFactory(deployment_officer=True, is_staff=True))
     assert officer.get("/admin/public_site/servicepage/").status_code == 403
 
 

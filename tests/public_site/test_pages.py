@@ -7,6 +7,7 @@ from django.test import Client
 
 from shared.public_site.cache import bump_version
 from shared.public_site.constants import PageCategory, SectionKind
+from tests.auth import sign_in
 from tests.factories import UserFactory
 
 from .factories import InfoPageFactory, PartnerFactory, SectionFactory, ServicePageFactory
@@ -106,7 +107,7 @@ def test_unknown_and_unpublished_pages_are_404_except_for_the_national_team(site
     bump_version()
     assert visitor.get("/preparer/spip-92-nanterre/").status_code == 404
     editor = Client(HTTP_HOST="localhost")
-    editor.force_login(UserFactory(national_team=True))
+    sign_in(editor, UserFactory(national_team=True))
     preview = editor.get("/preparer/spip-92-nanterre/")
     assert preview.status_code == 200 and "cette fiche n'est pas publiée" in (
         preview.content.decode()

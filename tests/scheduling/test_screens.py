@@ -9,6 +9,7 @@ from jurisdiction_apps.scheduling.constants import AppointmentState, NotifyMode
 from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
+from tests.auth import sign_in
 from tests.dates import open_day
 from tests.factories import MembershipFactory
 from tests.scheduling.helpers import book_on_new_slot
@@ -18,7 +19,7 @@ from tests.scheduling.helpers import book_on_new_slot
 def client_for(alpha):
     def make(user):
         client = Client(HTTP_HOST="alpha.localhost")
-        client.force_login(user)
+        sign_in(client, user)
         return client
 
     return make
@@ -205,7 +206,7 @@ def test_appointment_of_another_jurisdiction_is_404(
     )
     beta_agent = MembershipFactory(jurisdiction=beta, role=Role.LOCAL_ADMIN).user
     client = Client(HTTP_HOST="beta.localhost")
-    client.force_login(beta_agent)
+    sign_in(client, beta_agent)
     assert client.get(f"/convocations/{appointment.pk}/").status_code == 404
     assert (
         client.post(f"/convocations/{appointment.pk}/statut/", {"action": "cancelled"}).status_code

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context, tenant_context
 from jurisdiction_apps.core.models import Heartbeat
 from jurisdiction_apps.core.tasks import heartbeat
 from tenants.tasks import run_in_live_jurisdictions
+from tests.auth import sign_in
 from tests.factories import MembershipFactory
 
 
@@ -80,7 +81,7 @@ def test_beat_schedule_is_stored_for_django_celery_beat(committed_db):
 def test_requests_run_in_the_jurisdictions_time_zone(jurisdictions, slug, offset):
     membership = MembershipFactory(jurisdiction=jurisdictions[slug])
     client = Client()
-    client.force_login(membership.user)
+    sign_in(client, membership.user)
     body = client.get("/api/v1/moi/", HTTP_HOST=f"{slug}.localhost").json()
     assert body["local_time"].endswith(offset)
     assert body["jurisdiction"]["slug"] == slug

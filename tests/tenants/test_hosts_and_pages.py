@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from tenants.constants import Role
+from tests.auth import sign_in
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 
@@ -89,16 +90,16 @@ def test_mfa_totp_is_available_to_agents(alpha):
 )
 def test_national_console_is_for_national_roles(db, traits, expected):
     client = Client()
-    client.force_login(UserFactory(**traits))
+    sign_in(client, UserFactory(**traits))
     assert client.get("/console/", HTTP_HOST="localhost").status_code == expected
 
 
 def test_django_admin_on_public_host_for_staff_only(db):
     staff, agent = UserFactory(national_team=True), UserFactory()
     client = Client()
-    client.force_login(staff)
+    sign_in(client, staff)
     assert client.get("/admin/", HTTP_HOST="localhost").status_code == 200
-    client.force_login(agent)
+    sign_in(client, agent)
     assert client.get("/admin/", HTTP_HOST="localhost").status_code == 302
     assert client.get("/admin/", HTTP_HOST="alpha.localhost").status_code in (403, 404)
 
@@ -107,7 +108,7 @@ def test_public_dashboard_lists_the_agents_jurisdictions(alpha, beta):
     membership = MembershipFactory(jurisdiction=alpha, role=Role.BEX)
     MembershipFactory(jurisdiction=beta, user=membership.user, role=Role.CPIP)
     client = Client()
-    client.force_login(membership.user)
+    sign_in(client, membership.user)
     body = client.get("/tableau-de-bord/", HTTP_HOST="localhost").content.decode()
     assert alpha.name in body and beta.name in body
     assert "http://alpha.localhost/" in body
@@ -120,7 +121,7 @@ def test_the_national_team_adjusts_sms_settings_of_a_jurisdiction_in_the_admin(a
 
     staff = UserFactory(national_team=True, is_superuser=True)
     client = Client(HTTP_HOST="localhost")
-    client.force_login(staff)
+    sign_in(client, staff)
     url = f"/admin/tenants/jurisdiction/{alpha.pk}/change/"
     page = client.get(url)
     assert page.status_code == 200 and "sms_quiet_start" in page.content.decode()

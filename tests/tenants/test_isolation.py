@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context
 
 from jurisdiction_apps.core.models import Heartbeat
 from tenants.constants import Role
+from tests.auth import sign_in
 from tests.factories import MembershipFactory
 
 
@@ -23,7 +24,7 @@ def alpha_agent(alpha):
 @pytest.fixture
 def alpha_client(alpha_agent):
     client = Client()
-    client.force_login(alpha_agent)
+    sign_in(client, alpha_agent)
     return client
 
 
@@ -96,7 +97,7 @@ def test_data_of_alpha_is_invisible_in_beta_by_url(alpha, beta):
     both = MembershipFactory(jurisdiction=alpha).user
     MembershipFactory(jurisdiction=beta, user=both)
     client = Client()
-    client.force_login(both)
+    sign_in(client, both)
     on_alpha = client.get("/api/v1/battements/", HTTP_HOST=host(alpha)).json()
     on_beta = client.get("/api/v1/battements/", HTTP_HOST=host(beta)).json()
     assert [item["schema_name"] for item in on_alpha["results"]] == [alpha.schema_name]
@@ -106,7 +107,7 @@ def test_data_of_alpha_is_invisible_in_beta_by_url(alpha, beta):
 def test_inactive_membership_gives_no_access(alpha):
     membership = MembershipFactory(jurisdiction=alpha, is_active=False)
     client = Client()
-    client.force_login(membership.user)
+    sign_in(client, membership.user)
     assert client.get("/tableau-de-bord/", HTTP_HOST=host(alpha)).status_code == 403
 
 

@@ -10,6 +10,7 @@ from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
 from tenants.permissions import PERMISSIONS, Action, role_can
+from tests.auth import sign_in
 from tests.dates import open_day_at
 from tests.factories import MembershipFactory
 
@@ -67,7 +68,7 @@ def test_every_action_has_a_request_here():
 @pytest.mark.parametrize("role", list(Role))
 def test_role_against_action(alpha, world, role, action):
     client = Client(HTTP_HOST="alpha.localhost")
-    client.force_login(MembershipFactory(jurisdiction=alpha, role=role).user)
+    sign_in(client, MembershipFactory(jurisdiction=alpha, role=role).user)
     response = REQUESTS[action](client, world)
     assert response.status_code != 500
     if role_can(role, action):

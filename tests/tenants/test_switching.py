@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from tenants.constants import Role
+from tests.auth import sign_in
 from tests.factories import MembershipFactory
 
 
@@ -24,7 +25,7 @@ def switch(client, slug, from_host="alpha.localhost"):
 
 def test_dashboard_offers_the_other_jurisdiction(two_jurisdiction_agent, beta):
     client = Client()
-    client.force_login(two_jurisdiction_agent)
+    sign_in(client, two_jurisdiction_agent)
     body = client.get("/tableau-de-bord/", HTTP_HOST="alpha.localhost").content.decode()
     assert f"Passer à {beta.name}" in body
     assert "Psychologue" in body and "Conseiller pénitentiaire" in body
@@ -32,7 +33,7 @@ def test_dashboard_offers_the_other_jurisdiction(two_jurisdiction_agent, beta):
 
 def test_switch_signs_in_on_the_other_host(two_jurisdiction_agent, beta):
     origin = Client()
-    origin.force_login(two_jurisdiction_agent)
+    sign_in(origin, two_jurisdiction_agent)
     target = switch(origin, "beta")
     assert target.hostname == "beta.localhost"
     assert target.path.startswith("/connexion/relais/")
@@ -46,7 +47,7 @@ def test_switch_signs_in_on_the_other_host(two_jurisdiction_agent, beta):
 
 def test_handoff_token_works_once(two_jurisdiction_agent):
     origin = Client()
-    origin.force_login(two_jurisdiction_agent)
+    sign_in(origin, two_jurisdiction_agent)
     target = switch(origin, "beta")
     Client().get(target.path, HTTP_HOST="beta.localhost")
     replay = Client().get(target.path, HTTP_HOST="beta.localhost", follow=True)
@@ -56,7 +57,7 @@ def test_handoff_token_works_once(two_jurisdiction_agent):
 
 def test_handoff_token_is_bound_to_its_jurisdiction(two_jurisdiction_agent, gamma):
     origin = Client()
-    origin.force_login(two_jurisdiction_agent)
+    sign_in(origin, two_jurisdiction_agent)
     target = switch(origin, "beta")
     wrong_host = Client().get(target.path, HTTP_HOST="gamma.localhost")
     assert wrong_host.status_code == 302
@@ -67,11 +68,11 @@ def test_handoff_token_is_bound_to_its_jurisdiction(two_jurisdiction_agent, gamm
 def test_cannot_switch_to_a_jurisdiction_without_membership(alpha, gamma):
     membership = MembershipFactory(jurisdiction=alpha)
     client = Client()
-    client.force_login(membership.user)
+    sign_in(client, membership.user)
     assert client.post("/changer/gamma/", HTTP_HOST="alpha.localhost").status_code == 404
 
 
 def test_switch_needs_post(two_jurisdiction_agent):
     client = Client()
-    client.force_login(two_jurisdiction_agent)
+    sign_in(client, two_jurisdiction_agent)
     assert client.get("/changer/beta/", HTTP_HOST="alpha.localhost").status_code == 405
