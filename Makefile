@@ -8,11 +8,12 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run run-check test test-clock test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-stats bench-import faults-sms clean-var help
+.PHONY: run demo-code run-check test test-clock test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-stats bench-import faults-sms clean-var help
 
 help:
 	@echo "make run            start the platform with demo data (http://localhost:$${PORT:-8000}/)"
 	@echo "make test           run the whole test suite (PostgreSQL, Redis, browser tests)"
+	@echo "make demo-code      the second-factor code of the demo's admin, director, officer, national accounts"
 	@echo "make run-check      start make run from an empty var/, check it serves and stops cleanly"
 	@echo "make test-clock     the suite at a Friday 23:30 in Paris, then on a Saturday"
 	@echo "make quality        ruff check and format, makemigrations --check, consistency tests"
@@ -47,6 +48,10 @@ test: $(STAMP) $(NODE_STAMP)
 
 # `make run` as a newcomer starts it, from an empty var/ on free ports: served, one agent signed
 # in, stopped with SIGINT, no process left (devtools/run_check.py).
+# The current second-factor code of the demo's privileged accounts (demo/jurisdictions.py).
+demo-code: $(STAMP)
+	@$(PY) -m devtools.totp
+
 run-check: $(STAMP)
 	@$(PY) -m devtools.run_check
 

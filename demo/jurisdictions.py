@@ -5,12 +5,14 @@ Every name and address here is invented. Seeding is idempotent: a second run cha
 
 from datetime import timedelta
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared.accounts.constants import NationalRole
+from shared.accounts.second_factor import has_authenticator, requires_second_factor
 from shared.national_stats.aggregation import rebuild
 from shared.national_stats.models import Refresh
 from shared.public_site.seed import seed_national_content
@@ -28,6 +30,9 @@ from .portal import seed_portal
 from .public_site import seed_demo_content
 
 DEMO_PASSWORD = "Demo-Justice-2026"
+# The second factor of the demo's privileged accounts (invented, public, demo only): the TOTP
+# secret of their authenticator app. `make demo-code` prints its current code.
+DEMO_TOTP_SECRET = "JUSTICEDEMOTOTPSECRETAAAAAAAAAAA"
 
 DEMO_JURISDICTIONS = [
     JurisdictionSpec(
@@ -129,6 +134,8 @@ def seed_demo(stdout=None) -> None:
                 user.save(update_fields=["password"])
             for slug, role in memberships:
                 grant_membership(user, by_slug[slug], role)
+            if requires_second_factor(user) and not has_authenticator(user):
+                TOTP.activate(user, DEMO_TOTP_SECRET)
     _seed_backoffice(by_slug)
     _seed_statistics(by_slug)
 

@@ -218,6 +218,9 @@ Demo accounts (password: {password}):
   dpip.nord@demo.test        DPIP, Lille
   deploiement@demo.test      deployment officer (public host)
   national@demo.test         national team: Django admin, editor of the information site
+Second factor of admin.nanterre, dpip.nord, deploiement and national (required for their roles):
+  the 6-digit code that `make demo-code` prints, or the TOTP secret {totp_secret} in any
+  authenticator app.
 """
 
 
@@ -227,7 +230,7 @@ def run(env: dict) -> int:
 
     django.setup()
     # After django.setup(): the demo imports models.
-    from demo.jurisdictions import DEMO_JURISDICTIONS, DEMO_PASSWORD
+    from demo.jurisdictions import DEMO_JURISDICTIONS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
     prepare_database()
     port = env.get("PORT", "8000")
@@ -291,7 +294,7 @@ def run(env: dict) -> int:
         " (number 06 10 00 00 00; the code shows on the SMS gateway)"
     )
     lines.append(f"Local SMS gateway (every SMS sent): http://localhost:{sms_gateway_port}/")
-    lines.append(DEMO_LOGINS.format(password=DEMO_PASSWORD))
+    lines.append(DEMO_LOGINS.format(password=DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET))
     lines.append("Ctrl-C stops everything.\n")
 
     import threading
