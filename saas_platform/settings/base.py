@@ -251,6 +251,10 @@ TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "") or None
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Suivi justice"
 MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_FORMS = {
+    "add_webauthn": "shared.accounts.forms.AddSecurityKeyForm",
+    "edit_webauthn": "shared.accounts.forms.EditSecurityKeyForm",
+}
 # Browsers allow WebAuthn on http://*.localhost only; production is served over HTTPS.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
 SESSION_COOKIE_AGE = 8 * 3600
