@@ -10,10 +10,9 @@ from onboarding.models import CreationRequest
 from tenants.models import Jurisdiction
 from tests.e2e.axe import assert_accessible
 from tests.factories import PASSWORD, UserFactory
+from tests.images import PNG
 
 pytestmark = pytest.mark.e2e
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def sign_in_officer(page, base):
