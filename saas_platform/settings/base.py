@@ -262,7 +262,13 @@ DEFAULT_FROM_EMAIL = env_str(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Tokens expire after API_TOKEN_TTL_HOURS (issue 16).
+        "tenants.api.authentication.ExpiringTokenAuthentication",
+    ],
+    # issue 16: per-user and per-address limits, rates in API_THROTTLE_RATES below.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tenants.api.throttling.AgentRateThrottle",
+        "tenants.api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.api.permissions.IsJurisdictionMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -411,6 +417,14 @@ PERMISSIONS_POLICY = {
 # lifetime. The portal of the people followed has its own idle timeout (portal/constants.py).
 SESSION_IDLE_TIMEOUT_SECONDS = int(env_str("SESSION_IDLE_TIMEOUT_SECONDS", "1800"))
 SESSION_IDLE_WARNING_SECONDS = int(env_str("SESSION_IDLE_WARNING_SECONDS", "120"))
+# API: tokens older than this are refused; requests per user / per address (DRF rate syntax).
+# The address is read behind PORTAL_TRUSTED_PROXIES proxies (DRF's NUM_PROXIES).
+API_TOKEN_TTL_HOURS = int(env_str("API_TOKEN_TTL_HOURS", "24"))
+API_THROTTLE_RATES = {
+    "user": env_str("API_THROTTLE_USER_RATE", "120/minute"),
+    "anon": env_str("API_THROTTLE_ANON_RATE", "30/minute"),
+}
+REST_FRAMEWORK["NUM_PROXIES"] = PORTAL_TRUSTED_PROXIES
 # <<< hardening (issue 16, point 4) ------------------------------------------------------------
 
 from saas_platform.sentry import init_sentry  # noqa: E402
