@@ -32,8 +32,12 @@ logger = logging.getLogger("accounts.sessions")
 
 HOST_KEY = "_agent_host"
 ACTIVITY_KEY = "_agent_last_activity"
-# The activity clock is written at most this often (one session save per request otherwise).
-ACTIVITY_RESOLUTION_SECONDS = 15
+# The activity clock is written at most this often (one session save per request otherwise): a
+# session ends between SESSION_IDLE_TIMEOUT_SECONDS and one minute more after the last page.
+ACTIVITY_RESOLUTION_SECONDS = 60
+# Requests that sign the agent in afresh: an expired session of this host is closed and they go on
+# (the jurisdiction switch, tenants/handoff.py, mounted by saas_platform/urls_tenant.py).
+FRESH_SIGN_IN_PREFIXES = ("/connexion/relais/",)
 EXPIRED_MESSAGE = "Votre session a expiré après {minutes} minutes d'inactivité. Reconnectez-vous."
 
 
@@ -134,6 +138,8 @@ class AgentSessionMiddleware:
             return _expired_json()
         logger.info("session closed after %s s without activity", idle_timeout())
         logout(request)
+        if request.path.startswith(FRESH_SIGN_IN_PREFIXES):
+            return None  # the request signs the agent in afresh: let it
         messages.warning(request, expired_message())
         return redirect_to_login(request.get_full_path() if request.method == "GET" else "/")
 

@@ -214,3 +214,16 @@ def test_the_portal_keeps_its_own_idle_timeout():
     from jurisdiction_apps.portal.constants import IDLE_TIMEOUT_SECONDS
 
     assert IDLE_TIMEOUT_SECONDS == 30 * 60
+
+
+def test_switching_to_a_host_whose_old_session_is_idle_signs_in_afresh(agent, clock):
+    on_beta = Client()
+    sign_in(on_beta, agent, host="beta.localhost")
+    clock.advance(2 * 3600)  # the old session on beta is long idle
+    on_alpha = Client()
+    sign_in(on_alpha, agent)
+    target = urlsplit(on_alpha.post("/changer/beta/", HTTP_HOST="alpha.localhost")["Location"])
+    landed = on_beta.get(target.path, HTTP_HOST="beta.localhost", follow=True)
+    assert landed.redirect_chain[-1][0] == "/tableau-de-bord/"
+    assert landed.status_code == 200
+    assert on_beta.session[session_guard.ACTIVITY_KEY] == clock.now

@@ -7,7 +7,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.people.models import Person
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, bind_session
 
 
 def host(jurisdiction) -> str:
@@ -60,5 +60,6 @@ def agent_client(jurisdiction, role, **user_fields):
     )
     client = Client(HTTP_HOST=host(jurisdiction))
     client.force_login(membership.user)
+    bind_session(client, host(jurisdiction))
     client.user = membership.user
     return client

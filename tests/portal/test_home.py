@@ -430,7 +430,12 @@ def test_agent_contact_needs_a_member(alpha, beta, cpip):
     anonymous = Client(HTTP_HOST=host(alpha)).get("/mon-profil/")
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/comptes/login/")
-    assert cpip.get("/mon-profil/", HTTP_HOST=host(beta)).status_code == 403
+    # alpha's session cookie replayed on beta's host is anonymous there (bound to its host) ...
+    assert cpip.get("/mon-profil/", HTTP_HOST=host(beta)).status_code == 302
+    # ... and the same agent signed in on beta's host is not a member there.
+    on_beta = Client(HTTP_HOST=host(beta))
+    on_beta.force_login(cpip.user)
+    assert on_beta.get("/mon-profil/").status_code == 403
 
 
 # --- privacy -------------------------------------------------------------------------------------

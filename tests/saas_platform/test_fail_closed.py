@@ -26,7 +26,7 @@ COMPLETE = {
     "SMS_BREVO_WEBHOOK_TOKEN": "made-up-brevo-webhook-token",
 }
 # Variables of this machine that would leak into the child and hide a missing one.
-CLEARED = (*COMPLETE, "DJANGO_DEBUG", "SENTRY_DSN")
+CLEARED = (*COMPLETE, "DJANGO_DEBUG", "SENTRY_DSN", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def run(args: list[str], **env_changes) -> subprocess.CompletedProcess:
