@@ -7,8 +7,8 @@ Environment:
     WEB_CONCURRENCY  number of worker processes (default 2)
     GUNICORN_TIMEOUT seconds a request may take before its worker is killed (default 30)
 
-DJANGO_SETTINGS_MODULE must be saas_platform.settings.prod: saas_platform/wsgi.py falls back to
-the development settings when it is unset.
+DJANGO_SETTINGS_MODULE must be saas_platform.settings.prod (saas_platform/wsgi.py loads it when the
+variable is unset; those settings refuse to start without their environment).
 """
 
 import os

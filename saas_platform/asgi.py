@@ -2,5 +2,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings.dev")
+# Deployed processes never fall back to development settings: without DJANGO_SETTINGS_MODULE they
+# load the production settings, which refuse to start without their environment (issue 16).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings.prod")
 application = get_asgi_application()

@@ -13,7 +13,10 @@ from tenant_schemas_celery.app import CeleryApp
 
 from tenants.observability import tag_jurisdiction
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings.dev")
+# Worker and beat never fall back to development settings: without DJANGO_SETTINGS_MODULE they load
+# the production settings, which refuse to start without their environment (make run and make test
+# set the module explicitly: devtools/devstack.py).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_platform.settings.prod")
 
 app = CeleryApp("saas_platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jurisdiction_apps.notifications import receipts
+from shared.accounts import session_guard
 from shared.console import views
 from shared.national_stats import views as statistics_views
 from shared.public_site import views as public_site_views
@@ -22,6 +23,13 @@ urlpatterns = [
     path("statistiques/export.csv", statistics_views.export, name="national-statistics-export"),
     path("deploiement/", include("onboarding.creation.urls")),
     path("deploiement/", include("onboarding.imports.urls")),
+    # The idle-timeout warning of agents' sessions (shared/accounts/session_guard.py).
+    path("comptes/session/", session_guard.session_status, name="account_session_status"),
+    path(
+        "comptes/session/prolonger/",
+        session_guard.session_keep_alive,
+        name="account_session_keep_alive",
+    ),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # Delivery receipts of the SMS providers (authenticated by their secret).

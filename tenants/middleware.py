@@ -3,6 +3,7 @@ import logging
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django_tenants.middleware.main import TenantMainMiddleware
 
@@ -11,15 +12,25 @@ from .observability import tag_jurisdiction
 
 logger = logging.getLogger("tenants.access")
 
-# Paths a signed-in user without a membership may still reach on a jurisdiction host.
-# The STOP page of SMS links and the portal are for the people followed, who have no account.
+# Paths a signed-in user without a membership may still reach on a jurisdiction host (sign-out
+# too: see open_prefixes). The STOP page of SMS links and the portal are for the people followed,
+# who have no account.
 OPEN_PREFIXES = (
     "/static/",
-    "/comptes/deconnexion/",
     "/connexion/relais/",
     "/stop/",
     "/mon-espace/",
 )
+
+
+# URL names a non-member may still reach: signing out (the button of the "not a member" page).
+OPEN_URL_NAMES = ("account_logout",)
+
+
+def open_prefixes() -> tuple[str, ...]:
+    """OPEN_PREFIXES plus the paths of OPEN_URL_NAMES, reversed (never hard-coded: allauth's
+    logout is ``/comptes/logout/``, not a French path)."""
+    return OPEN_PREFIXES + tuple(reverse(name) for name in OPEN_URL_NAMES)
 
 
 class JurisdictionHostMiddleware(TenantMainMiddleware):
@@ -57,7 +68,7 @@ class MembershipMiddleware:
                 request.membership = (
                     Membership.objects.for_host(user, tenant).select_related("jurisdiction").first()
                 )
-                if request.membership is None and not request.path.startswith(OPEN_PREFIXES):
+                if request.membership is None and not request.path.startswith(open_prefixes()):
                     return self.refuse(request, user)
             return self.get_response(request)
         finally:

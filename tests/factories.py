@@ -33,3 +33,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Role.CPIP
+
+
+def bind_session(client, host: str) -> None:
+    """Bind a session opened by ``force_login`` to ``host``, as a sign-in through the login page
+    does (shared/accounts/session_guard.py): its first request then writes nothing more."""
+    from shared.accounts import session_guard
+
+    session = client.session
+    session[session_guard.HOST_KEY] = host
+    session[session_guard.ACTIVITY_KEY] = session_guard._now()
+    session.save()

@@ -129,6 +129,14 @@ def _route(provider: str, reference, provider_message_id: str, outcome: str, rea
     return JsonResponse({"status": result})
 
 
+def _credential_matches(given: str, expected: str) -> bool:
+    """Constant-time comparison on bytes: a header may hold any character (WSGI decodes headers
+    as Latin-1), and an empty configured secret authenticates nobody."""
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
+
+
 def _json_body(request):
     try:
         data = json.loads(request.body)
@@ -141,13 +149,13 @@ def _json_body(request):
 @require_POST
 def link_receipt(request):
     """LINK Mobility delivery report, signed: ``X-Gateway-Signature: sha256=<HMAC of the body>``."""
+    secret = settings.SMS_LINK_WEBHOOK_SECRET
     expected = (
-        "sha256="
-        + hmac.new(
-            settings.SMS_LINK_WEBHOOK_SECRET.encode(), request.body, hashlib.sha256
-        ).hexdigest()
+        "sha256=" + hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+        if secret
+        else ""
     )
-    if not hmac.compare_digest(request.headers.get("X-Gateway-Signature", ""), expected):
+    if not _credential_matches(request.headers.get("X-Gateway-Signature", ""), expected):
         logger.warning("sms receipt (link) refused: bad signature")
         return _error(403, "bad_signature", "Signature invalide.")
     data = _json_body(request)
@@ -169,8 +177,11 @@ def link_receipt(request):
 @require_POST
 def brevo_receipt(request):
     """Brevo webhook event, authenticated by ``Authorization: Bearer <token>``."""
-    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(token.encode(), settings.SMS_BREVO_WEBHOOK_TOKEN.encode()):
+    authorization = request.headers.get("Authorization", "")
+    token = authorization.removeprefix("Bearer ").strip()
+    if not authorization.startswith("Bearer "):
+        token = ""
+    if not _credential_matches(token, settings.SMS_BREVO_WEBHOOK_TOKEN):
         logger.warning("sms receipt (brevo) refused: bad token")
         return _error(403, "bad_signature", "Jeton invalide.")
     data = _json_body(request)

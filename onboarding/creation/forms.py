@@ -8,6 +8,7 @@ from django_tenants.utils import schema_exists
 
 from jurisdiction_apps.core.forms import DsfrMixin
 from onboarding.constants import CreationState
+from onboarding.creation.logos import LOGO_MAX_BYTES, LogoRefused, check_logo
 from onboarding.models import CreationRequest
 from tenants.constants import PhoneRegion
 from tenants.models import (
@@ -21,22 +22,8 @@ from tenants.models import (
 )
 from tenants.services import default_domain_for, schema_name_for
 
-LOGO_MAX_BYTES = 1024 * 1024
 LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){LABEL}(\.{LABEL})+$")
-SVG_FORBIDDEN = re.compile(rb"<script|\son[a-z]+\s*=|javascript:|<foreignobject", re.IGNORECASE)
-
-
-def sniff_logo(content: bytes) -> str | None:
-    """The logo's real type from its first bytes (never the name or the browser's claim)."""
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<?xml", b"<svg")) and b"<svg" in head:
-        return "svg"
-    return None
 
 
 def primary_colour_field() -> forms.CharField:
@@ -52,8 +39,11 @@ def logo_field(*, label: str = "Logo", widget=forms.ClearableFileInput) -> forms
     return forms.FileField(
         label=label,
         required=False,
-        help_text="PNG, JPEG ou SVG, 1 Mo au plus.",
-        widget=widget(attrs={"accept": "image/png,image/jpeg,image/svg+xml"}),
+        help_text=(
+            "PNG, JPEG, WebP ou SVG simple (sans script ni lien externe), 1 Mo et "
+            "4096 × 4096 pixels au plus."
+        ),
+        widget=widget(attrs={"accept": "image/png,image/jpeg,image/webp,image/svg+xml"}),
     )
 
 
@@ -79,13 +69,10 @@ class BrandingMixin:
         if upload.size > LOGO_MAX_BYTES:
             raise ValidationError("Le logo dépasse 1 Mo : réduisez-le.")
         content = upload.read(LOGO_MAX_BYTES + 1)
-        if len(content) > LOGO_MAX_BYTES:
-            raise ValidationError("Le logo dépasse 1 Mo : réduisez-le.")
-        kind = sniff_logo(content)
-        if kind is None:
-            raise ValidationError("Le logo doit être une image PNG, JPEG ou SVG.")
-        if kind == "svg" and SVG_FORBIDDEN.search(content):
-            raise ValidationError("Ce SVG contient un script ou un lien actif : il est refusé.")
+        try:
+            kind, content = check_logo(content)
+        except LogoRefused as refused:
+            raise ValidationError(str(refused)) from None
         self.logo_content = (kind, content)
         return upload
 

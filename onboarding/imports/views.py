@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from onboarding.constants import ImportKind, ImportState
 from onboarding.models import ImportJob
 from onboarding.permissions import can_act, officer_required, viewer_required
+from shared.accounts.session_guard import passive
 from tenants.models import Jurisdiction
 
 from . import jobs, services
@@ -97,6 +98,7 @@ def job_confirm(request, job_id):
     return redirect("imports:detail", job_id=job.pk)
 
 
+@passive  # polled every second by the page: not the agent's activity (idle timeout)
 @viewer_required
 def job_progress(request, job_id):
     job = get_object_or_404(ImportJob.objects.select_related("jurisdiction"), pk=job_id)

@@ -11,11 +11,14 @@ from .env import env_bool, env_list, env_str, redis_urls
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-development-key-change-me")
-DEBUG = env_bool("DJANGO_DEBUG", False)
-# Jurisdiction domains are data: the tenant middleware answers 404 for any host it does not know,
-# so the host check is done there. Production narrows this with DJANGO_ALLOWED_HOSTS.
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "*")
+# >>> fail closed (issue 16, point 5): no fallback secret, DEBUG off, no host allowed by default.
+# The development conveniences (a known key, every host) live in local.py, used by dev.py and
+# test.py only; prod.py refuses to load without its environment.
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
+DEBUG = False
+# Jurisdiction domains are data: the tenant middleware answers 404 for any host it does not know.
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+# <<< fail closed (issue 16, point 5)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # --- Applications -----------------------------------------------------------------------------
@@ -74,16 +77,26 @@ MIDDLEWARE = [
     "saas_platform.health.HealthMiddleware",
     "tenants.middleware.JurisdictionHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # issue 16: CSP and Permissions-Policy on every answer, static files included.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # issue 16: Cache-Control: no-store on what a session or the API sees (not on static files).
+    "saas_platform.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # issue 16: messages right after sessions (was after MembershipMiddleware), so that the
+    # session guard below can say why a session ended.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # issue 16: agents' sessions bound to their host, closed when idle (before the membership
+    # check: a replayed cookie is anonymous there).
+    "shared.accounts.session_guard.AgentSessionMiddleware",
     "tenants.middleware.MembershipMiddleware",
     "pghistory.middleware.HistoryMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "shared.accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -101,6 +114,7 @@ TEMPLATES = [
                 "tenants.context_processors.jurisdiction",
                 "shared.public_site.context_processors.public_site",
                 "jurisdiction_apps.portal.context_processors.portal",
+                "shared.accounts.session_guard.session_timeout_context",  # issue 16
             ],
         },
     },
@@ -112,7 +126,7 @@ ASGI_APPLICATION = "saas_platform.asgi.application"
 # --- Database ---------------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/justice"),
+        env_str("DATABASE_URL", "").strip() or "postgres://postgres@127.0.0.1:5432/justice",
         conn_max_age=60,
         conn_health_checks=True,
     )
@@ -121,7 +135,9 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker and results ----------------------------------------------------
-REDIS_URL, CELERY_BROKER_URL = redis_urls(env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+REDIS_URL, CELERY_BROKER_URL = redis_urls(
+    env_str("REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0"
+)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -159,8 +175,8 @@ SMS_PROVIDERS = {
         "url": env_str("SMS_LINK_URL", SMS_GATEWAY_URL + "/restapi/v1/sms/send"),
         # Only the local gateway answers look-ups; leave empty for the real service.
         "lookup_url": env_str("SMS_LINK_LOOKUP_URL", SMS_GATEWAY_URL + "/restapi/v1/sms/lookup"),
-        "user": env_str("SMS_LINK_USER", "dev-link"),
-        "password": env_str("SMS_LINK_PASSWORD", "dev-link-password"),
+        "user": env_str("SMS_LINK_USER", ""),
+        "password": env_str("SMS_LINK_PASSWORD", ""),
         "timeout": SMS_HTTP_TIMEOUT_SECONDS,
     },
     "brevo": {
@@ -168,14 +184,15 @@ SMS_PROVIDERS = {
         "events_url": env_str(
             "SMS_BREVO_EVENTS_URL", SMS_GATEWAY_URL + "/v3/transactionalSMS/statistics/events"
         ),
-        "api_key": env_str("SMS_BREVO_API_KEY", "dev-brevo-key"),
+        "api_key": env_str("SMS_BREVO_API_KEY", ""),
         "web_url": env_str("SMS_BREVO_WEBHOOK_URL", ""),
         "timeout": SMS_HTTP_TIMEOUT_SECONDS,
     },
 }
-# Secrets that authenticate the delivery receipts (webhooks of the public host).
-SMS_LINK_WEBHOOK_SECRET = env_str("SMS_LINK_WEBHOOK_SECRET", "dev-link-webhook-secret")
-SMS_BREVO_WEBHOOK_TOKEN = env_str("SMS_BREVO_WEBHOOK_TOKEN", "dev-brevo-webhook-token")
+# Secrets that authenticate the delivery receipts (webhooks of the public host). The credentials
+# above and these secrets are empty unless set (local.py gives dev and test the local gateway's).
+SMS_LINK_WEBHOOK_SECRET = env_str("SMS_LINK_WEBHOOK_SECRET", "")
+SMS_BREVO_WEBHOOK_TOKEN = env_str("SMS_BREVO_WEBHOOK_TOKEN", "")
 # Seconds between two sweeps of due messages (beat), and how many a sweep hands over at most.
 SMS_SWEEP_INTERVAL_SECONDS = int(env_str("SMS_SWEEP_INTERVAL_SECONDS", "30"))
 
@@ -257,7 +274,7 @@ MFA_FORMS = {
 }
 # Browsers allow WebAuthn on http://*.localhost only; production is served over HTTPS.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = int(env_str("SESSION_COOKIE_AGE_SECONDS", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
@@ -274,7 +291,13 @@ DEFAULT_FROM_EMAIL = env_str(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Tokens expire after API_TOKEN_TTL_HOURS (issue 16).
+        "tenants.api.authentication.ExpiringTokenAuthentication",
+    ],
+    # issue 16: per-user and per-address limits, rates in API_THROTTLE_RATES below.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tenants.api.throttling.AgentRateThrottle",
+        "tenants.api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.api.permissions.IsJurisdictionMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -315,6 +338,8 @@ MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# CSP, Permissions-Policy and agents' sessions: the hardening block after PLATFORM_DOMAIN below.
+
 
 # --- Logging: the schema on every line, never personal data ------------------------------------
 LOGGING = {
@@ -356,6 +381,78 @@ PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost")
 PLATFORM_PORT = env_str("PORT", "")
 # Scheme of the links built outside a request (the STOP link of every SMS).
 PLATFORM_SCHEME = env_str("PLATFORM_SCHEME", "http")
+
+# >>> hardening (issue 16, point 4): CSP, Permissions-Policy, agents' sessions -----------------
+# Content-Security-Policy (django-csp 4): nothing inline but what carries the request's nonce
+# (the jurisdiction's colour, a <style> in the layout); every script is a served static file.
+# Forms may post to the platform's own hosts: the jurisdiction switch posts on one host and is
+# redirected to another, and Chromium applies form-action to redirects. CSP_EXTRA_FORM_ACTION adds
+# origins a form may lead to (an identity provider's logout, for example).
+CSP_PLATFORM_SOURCES = [f"{PLATFORM_DOMAIN}:*", f"*.{PLATFORM_DOMAIN}:*"]
+CSP_EXTRA_FORM_ACTION = env_list("CSP_EXTRA_FORM_ACTION")
+
+
+def content_security_policy(platform_sources: list[str], extra_form_action: list[str]) -> dict:
+    from csp.constants import NONCE, NONE, SELF
+
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            "style-src": [SELF, NONCE],
+            "img-src": [SELF, "data:"],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [NONE],
+            "frame-ancestors": [NONE],
+            "form-action": [SELF, *platform_sources, *extra_form_action],
+        }
+    }
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(CSP_PLATFORM_SOURCES, CSP_EXTRA_FORM_ACTION)
+# Permissions-Policy (django-permissions-policy): no powerful feature for anybody.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Agents' sessions: bound to the host they were opened on, closed after this many seconds
+# without activity (a warning shows two minutes before); SESSION_COOKIE_AGE stays the absolute
+# lifetime. The portal of the people followed has its own idle timeout (portal/constants.py).
+SESSION_IDLE_TIMEOUT_SECONDS = int(env_str("SESSION_IDLE_TIMEOUT_SECONDS", "1800"))
+SESSION_IDLE_WARNING_SECONDS = int(env_str("SESSION_IDLE_WARNING_SECONDS", "120"))
+# API: tokens older than this are refused; requests per user / per address (DRF rate syntax).
+# The address is read behind TRUSTED_PROXY_COUNT proxies (DRF's NUM_PROXIES, as tenants/net.py).
+API_TOKEN_TTL_HOURS = int(env_str("API_TOKEN_TTL_HOURS", "24"))
+API_THROTTLE_RATES = {
+    "user": env_str("API_THROTTLE_USER_RATE", "120/minute"),
+    "anon": env_str("API_THROTTLE_ANON_RATE", "30/minute"),
+}
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+# <<< hardening (issue 16, point 4) ------------------------------------------------------------
 
 from saas_platform.sentry import init_sentry  # noqa: E402
 

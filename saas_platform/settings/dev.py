@@ -1,5 +1,5 @@
-from .base import *  # noqa: F403
-from .base import env_bool
+from .env import env_bool
+from .local import *  # noqa: F403
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 

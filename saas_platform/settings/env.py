@@ -33,3 +33,32 @@ def redis_urls(redis_url: str) -> tuple[str, str]:
         path = redis_url.removeprefix("unix://").split("?", 1)[0]
         return redis_url, f"redis+socket://{path}"
     return redis_url, redis_url
+
+
+# The secret key of development and tests (settings/local.py); production refuses it.
+DEV_SECRET_KEY = "insecure-development-key-change-me"
+
+
+class RequiredEnvironment:
+    """Collects what production settings miss, to refuse to load with every name at once."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+
+    def __call__(self, name: str, *, min_length: int = 1, refused: tuple[str, ...] = ()) -> str:
+        value = os.environ.get(name, "").strip()
+        if not value:
+            self.problems.append(f"{name} is missing or empty")
+        elif len(value) < min_length:
+            self.problems.append(f"{name} must be at least {min_length} characters long")
+        elif value in refused:
+            self.problems.append(f"{name} holds a development value")
+        return value
+
+    def check(self, settings_module: str) -> None:
+        if self.problems:
+            raise ImproperlyConfigured(
+                f"{settings_module} refuses to load: "
+                + "; ".join(self.problems)
+                + ". See docs/deployment.md (environment variables)."
+            )

@@ -1,4 +1,4 @@
-from .base import *  # noqa: F403
+from .local import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        # The receiver that binds an agent's session to the host it was opened on (issue 16).
+        from . import (
+            receivers,  # noqa: F401
+            session_guard,  # noqa: F401
+        )

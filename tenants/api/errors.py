@@ -11,6 +11,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 MESSAGES = {
     "not_authenticated": "Authentification requise.",
     "authentication_failed": "Identifiants invalides.",
+    "token_expired": "Jeton expiré : demandez-en un nouveau.",
     "permission_denied": "Vous n'avez pas accès à cette juridiction.",
     "not_found": "Ressource introuvable.",
     "method_not_allowed": "Méthode non autorisée.",
@@ -36,5 +37,10 @@ def exception_handler(exc, context):
         body["fields"] = (
             exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         )
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # DRF has set Retry-After (seconds); the body says it too, in French.
+        wait = max(1, round(exc.wait))
+        body["retry_after"] = wait
+        body["message"] = f"Trop de requêtes : réessayez dans {wait} s."
     response.data = {"error": body}
     return response

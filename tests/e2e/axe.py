@@ -1,6 +1,7 @@
 """Accessibility checks of browser tests with axe-core (npm, installed by `make test`).
 
-The platform sends no Content-Security-Policy, so axe is injected as an inline script tag."""
+The platform's Content-Security-Policy refuses inline scripts, so axe is evaluated through the
+browser's debugging protocol (not subject to the page's policy) rather than added as a tag."""
 
 import functools
 from pathlib import Path
@@ -36,7 +37,7 @@ def _describe(violation: dict) -> str:
 def assert_accessible(page, *, context: str = "") -> None:
     """Fail when axe-core finds a serious or critical violation on the page as it is now."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=_axe_source())
+        page.evaluate(_axe_source())
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     failing = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
     if failing:

@@ -70,10 +70,36 @@ def browser():
         browser.close()
 
 
+# Reports every Content-Security-Policy violation of a page to the test (issue 16): the event is
+# fired on the document for a blocked script, style, handler, image, form target or frame.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolation([
+    event.effectiveDirective || event.violatedDirective,
+    event.blockedURI || "inline",
+    (event.sourceFile || document.location.href) + ":" + event.lineNumber,
+  ].join(" "));
+}, true);
+"""
+
+
 @pytest.fixture
 def page(browser, live_url):
+    """A page whose test fails on any Content-Security-Policy violation (seen by the document's
+    event or in the browser's console)."""
     context = browser.new_context(locale="fr-FR")
+    violations: list[str] = []
+    context.expose_function("__cspViolation", lambda text: violations.append(text))
+    context.add_init_script(_CSP_LISTENER)
     page = context.new_page()
+
+    def on_console(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    page.on("console", on_console)
     page.set_default_timeout(15_000)
+    page.csp_violations = violations
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -11,10 +11,9 @@ from tenants.models import Jurisdiction
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signing import sign_in_through_pages
 from tests.factories import UserFactory
+from tests.images import PNG
 
 pytestmark = pytest.mark.e2e
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def sign_in_officer(page, base):

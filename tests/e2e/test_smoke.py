@@ -36,3 +36,24 @@ def test_public_home_jurisdiction_home_sign_in_and_dashboard(page, live_url, com
     page.get_by_role("button", name=f"Passer à {beta.name}").click()
     expect(page).to_have_url(live_url.format(host="beta.localhost") + "/tableau-de-bord/")
     expect(page.locator("main")).to_contain_text("Psychologue")
+
+
+def test_the_policy_blocks_injected_inline_code_and_the_tests_see_it(page, live_url, committed_db):
+    """The collector of the page fixture works: an injected inline handler and script are refused
+    by the browser (issue 16) and reported; then the list is emptied for the fixture's check."""
+    page.goto(live_url.format(host="alpha.localhost") + "/")
+    page.evaluate(
+        """() => {
+          window.injected = false;
+          const img = document.createElement("div");
+          img.innerHTML = '<img src="data:," onerror="window.injected = true">';
+          document.body.appendChild(img);
+          const script = document.createElement("script");
+          script.textContent = "window.injected = true";
+          document.body.appendChild(script);
+        }"""
+    )
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.injected") is False
+    assert any("script-src" in v for v in page.csp_violations), page.csp_violations
+    page.csp_violations.clear()

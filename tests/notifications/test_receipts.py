@@ -218,3 +218,69 @@ def test_a_message_without_receipt_for_too_long_is_flagged(daytime, gateway, per
     summon.refresh_from_db()
     assert summon.receipt_is_overdue
     assert list(Message.objects.needing_attention()) == [summon]
+
+
+# --- Bad credentials (issue 16): never a 500, never accepted when the secret is empty ---------
+
+
+@pytest.mark.parametrize(
+    "signature",
+    ["sha256=é" + "0" * 63, "sha256=\u00ff\u00fe", "é", "", "sha256=", " "],
+    ids=["non-ascii-hex", "latin1", "non-ascii", "empty", "prefix-only", "blank"],
+)
+def test_a_link_receipt_with_a_bad_or_non_ascii_signature_is_403(summon, public_client, signature):
+    payload = {"campaignName": summon.ref, "status": "DELIVERED"}
+    response = link_receipt(public_client, payload, signature=signature)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "bad_signature"
+    assert refresh(summon).state == MessageState.SENT
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer é-jeton", "Bearer \u00ff", "Bearer ", "Bearer", "", "é", "Basic abc"],
+    ids=["non-ascii", "latin1", "empty-bearer", "bare-bearer", "empty", "raw", "basic"],
+)
+def test_a_brevo_receipt_with_a_bad_or_non_ascii_token_is_403(summon, public_client, authorization):
+    response = public_client.post(
+        "/sms/accuses/brevo/",
+        json.dumps({"tag": summon.ref, "event": "delivered"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=authorization,
+    )
+    assert response.status_code == 403
+    assert refresh(summon).state == MessageState.SENT
+
+
+def test_a_raw_brevo_token_without_bearer_is_refused(summon, public_client):
+    response = public_client.post(
+        "/sms/accuses/brevo/",
+        json.dumps({"tag": summon.ref, "event": "delivered"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=settings.SMS_BREVO_WEBHOOK_TOKEN,
+    )
+    assert response.status_code == 403
+
+
+def test_empty_configured_secrets_authenticate_nobody(summon, public_client, settings):
+    settings.SMS_BREVO_WEBHOOK_TOKEN = ""
+    settings.SMS_LINK_WEBHOOK_SECRET = ""
+    payload = {"tag": summon.ref, "event": "delivered"}
+    brevo = public_client.post(
+        "/sms/accuses/brevo/",
+        json.dumps(payload),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer ",
+    )
+    assert brevo.status_code == 403
+    body = json.dumps({"campaignName": summon.ref, "status": "DELIVERED"}).encode()
+    # What an attacker computes when the secret is empty: HMAC with an empty key.
+    empty_key = "sha256=" + hmac.new(b"", body, hashlib.sha256).hexdigest()
+    link = public_client.post(
+        "/sms/accuses/link/",
+        body,
+        content_type="application/json",
+        HTTP_X_GATEWAY_SIGNATURE=empty_key,
+    )
+    assert link.status_code == 403
+    assert refresh(summon).state == MessageState.SENT

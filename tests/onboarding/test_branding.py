@@ -12,13 +12,12 @@ from tenants.constants import Role
 from tenants.models import Jurisdiction, JurisdictionEvent
 from tests.auth import sign_in
 from tests.factories import MembershipFactory, UserFactory
+from tests.images import JPEG, PNG
 
 pytestmark = pytest.mark.django_db
 
 URL = "/deploiement/juridictions/gamma/identite-visuelle/"
 CHECKLIST = "/deploiement/juridictions/gamma/"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 30
 
 
 @pytest.fixture
@@ -152,12 +151,16 @@ def test_a_bad_colour_is_refused_in_french_and_changes_nothing(officer, gamma):
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"%PDF-1.4 not an image", "logo.png", "Le logo doit être une image PNG, JPEG ou SVG."),
+        (
+            b"%PDF-1.4 not an image",
+            "logo.png",
+            "Le logo doit être une image PNG, JPEG, WebP ou SVG.",
+        ),
         (PNG + b"\x00" * (2 * 1024 * 1024), "logo.png", "Le logo dépasse 1 Mo : réduisez-le."),
         (
             b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
             "logo.svg",
-            "Ce SVG contient un script ou un lien actif : il est refusé.",
+            "Ce SVG contient un script, un lien actif ou un élément non autorisé.",
         ),
     ],
     ids=["pdf-renamed-png", "2-mb", "svg-with-script"],

@@ -17,10 +17,10 @@ from tenants.models import Domain, Jurisdiction, JurisdictionEvent
 from tenants.signals import jurisdiction_schema_ready
 from tests.auth import sign_in
 from tests.factories import MembershipFactory, UserFactory
+from tests.images import JPEG, PNG, WEBP
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 VALID = {
     "name": "Juridiction Delta",
     "tj_name": "Tribunal judiciaire de Delta",
@@ -103,8 +103,8 @@ def test_a_slug_already_being_created_is_refused():
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"GIF89a" + b"\x00" * 20, "logo.png", "PNG, JPEG ou SVG"),
-        (b"%PDF-1.4 not an image", "logo.jpg", "PNG, JPEG ou SVG"),
+        (b"GIF89a" + b"\x00" * 20, "logo.png", "PNG, JPEG, WebP ou SVG"),
+        (b"%PDF-1.4 not an image", "logo.jpg", "PNG, JPEG, WebP ou SVG"),
         (PNG + b"\x00" * (1024 * 1024), "logo.png", "dépasse 1 Mo"),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "l.svg",
          "script"),
@@ -120,7 +120,7 @@ def test_the_logo_is_checked_by_content_and_size(content, name, message):
 
 @pytest.mark.parametrize(
     "content",
-    [b"\xff\xd8\xff\xe0" + b"\x00" * 30, b'<?xml version="1.0"?><svg viewBox="0 0 1 1"></svg>'],
+    [JPEG, WEBP, b'<?xml version="1.0"?><svg viewBox="0 0 1 1"></svg>'],
 )
 def test_jpeg_and_svg_logos_are_accepted(content):
     form = _form(logo=SimpleUploadedFile("logo.bin", content, content_type="text/plain"))

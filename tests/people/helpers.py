@@ -8,7 +8,7 @@ from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.people.models import Person
 from tests.auth import sign_in
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, bind_session
 
 
 def host(jurisdiction) -> str:
@@ -61,5 +61,6 @@ def agent_client(jurisdiction, role, **user_fields):
     )
     client = Client(HTTP_HOST=host(jurisdiction))
     sign_in(client, membership.user)
+    bind_session(client, host(jurisdiction))
     client.user = membership.user
     return client

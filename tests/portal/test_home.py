@@ -19,6 +19,7 @@ from jurisdiction_apps.scheduling.models import Appointment
 from jurisdiction_apps.scheduling.services import BookingRequest, book, change_state, reschedule
 from tenants.constants import Role
 from tenants.models import Membership
+from tests.auth import sign_in
 from tests.dates import at, local_today
 from tests.people.helpers import agent_client, host, page_text
 
@@ -430,7 +431,12 @@ def test_agent_contact_needs_a_member(alpha, beta, cpip):
     anonymous = Client(HTTP_HOST=host(alpha)).get("/mon-profil/")
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/comptes/login/")
-    assert cpip.get("/mon-profil/", HTTP_HOST=host(beta)).status_code == 403
+    # alpha's session cookie replayed on beta's host is anonymous there (bound to its host) ...
+    assert cpip.get("/mon-profil/", HTTP_HOST=host(beta)).status_code == 302
+    # ... and the same agent signed in on beta's host is not a member there.
+    on_beta = Client(HTTP_HOST=host(beta))
+    sign_in(on_beta, cpip.user)
+    assert on_beta.get("/mon-profil/").status_code == 403
 
 
 # --- privacy -------------------------------------------------------------------------------------

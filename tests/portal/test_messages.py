@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -20,12 +21,14 @@ from jurisdiction_apps.portal.models import Attachment, PortalMessage, TeamRead
 from jurisdiction_apps.portal.services import messages as service
 from jurisdiction_apps.portal.views.messages import when_in_words
 from tenants.constants import Role
+from tests.auth import sign_in
 from tests.people.helpers import agent_client, page_text
 
 MESSAGES_URL = "/mon-espace/messages/"
 TOKEN_URL = re.compile(r'href="(/mon-espace/fichiers/[^"]*)"')
 TEAM_TOKEN_URL = re.compile(r'href="(/messages/fichiers/[^"]*)"')
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+# What differs between two renders of the same page: the form's token and the CSP nonce.
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"| nonce="[^"]*"')
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -397,9 +400,15 @@ def test_an_agent_of_beta_cannot_read_alpha_s_thread(alpha, beta, person, cpip):
     assert beta_agent.get(f"/messages/fichiers/{message.attachment.token}/").status_code == 404
     assert "Secret d'Alpha" not in page_text(beta_agent.get("/messages/"))
 
+    # Beta's session cookie replayed on alpha's host: flushed, anonymous (sessions are bound to
+    # their host); signed in on alpha's host: not a member there.
     beta_agent.defaults["HTTP_HOST"] = "alpha.localhost"
+    replayed = beta_agent.get(f"/messages/{person.pk}/")
+    assert replayed.status_code == 302 and "/comptes/login/" in replayed["Location"]
+    on_alpha = Client(HTTP_HOST="alpha.localhost")
+    sign_in(on_alpha, beta_agent.user)
     for url in (f"/messages/{person.pk}/", f"/messages/fichiers/{message.attachment.token}/"):
-        response = beta_agent.get(url)
+        response = on_alpha.get(url)
         assert response.status_code == 403
         assert "Secret d'Alpha" not in page_text(response)
     with tenant_context(alpha):

@@ -1,5 +1,7 @@
 """Authentication is not isolation: an agent of one jurisdiction gets nothing on another's host."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -96,10 +98,12 @@ def test_data_of_alpha_is_invisible_in_beta_by_url(alpha, beta):
     make_heartbeat(alpha)
     both = MembershipFactory(jurisdiction=alpha).user
     MembershipFactory(jurisdiction=beta, user=both)
-    client = Client()
-    sign_in(client, both)
-    on_alpha = client.get("/api/v1/battements/", HTTP_HOST=host(alpha)).json()
-    on_beta = client.get("/api/v1/battements/", HTTP_HOST=host(beta)).json()
+    # One session per host, as a browser keeps its cookies (a session is bound to its host).
+    on_alpha_client, on_beta_client = Client(), Client()
+    sign_in(on_alpha_client, both)
+    sign_in(on_beta_client, both)
+    on_alpha = on_alpha_client.get("/api/v1/battements/", HTTP_HOST=host(alpha)).json()
+    on_beta = on_beta_client.get("/api/v1/battements/", HTTP_HOST=host(beta)).json()
     assert [item["schema_name"] for item in on_alpha["results"]] == [alpha.schema_name]
     assert on_beta["count"] == 0
 
@@ -152,3 +156,16 @@ def test_anonymous_is_sent_to_sign_in(alpha):
     api = Client().get("/api/v1/moi/", HTTP_HOST=host(alpha))
     assert api.status_code in (401, 403)
     assert api.json()["error"]["code"] == "not_authenticated"
+
+
+def test_the_sign_out_button_of_the_not_a_member_page_signs_out(alpha_client, beta):
+    """Issue 16: the button posted to a path the middleware refused (403)."""
+    refused = alpha_client.get("/tableau-de-bord/", HTTP_HOST=host(beta))
+    assert refused.status_code == 403
+    body = refused.content.decode()
+    action = re.search(r'<form method="post" action="([^"]+)">', body).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    # The same browser on beta's host (its own session there, as a browser keeps cookies).
+    signed_out = alpha_client.post(action, {"csrfmiddlewaretoken": token}, HTTP_HOST=host(beta))
+    assert signed_out.status_code == 302
+    assert "_auth_user_id" not in alpha_client.session

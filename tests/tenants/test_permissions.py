@@ -85,6 +85,9 @@ OPEN_VIEWS = {
     "api-schema",
     "stop",
     "agent_contact",  # every member edits their own contact shown on the portal
+    # The agent's own session: how long it has left, and "Rester connecté" (any member).
+    "account_session_status",
+    "account_session_keep_alive",
 }
 # The portal's pages are for the people followed (tests/portal): signed in as a person, or open.
 PORTAL_OPEN_VIEWS = {"sign_in", "enter_code", "new_code", "sign_out", "invitation", "calendar_feed"}
