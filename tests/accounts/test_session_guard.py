@@ -13,7 +13,6 @@ from django.test import Client
 from onboarding.imports.views import job_progress
 from shared.accounts import session_guard
 from tenants.constants import Role
-from tests.auth import sign_in
 from tests.factories import PASSWORD, MembershipFactory
 
 EXPIRED = "Votre session a expiré après 30 minutes d'inactivité. Reconnectez-vous."
@@ -105,7 +104,7 @@ def test_the_jurisdiction_switch_opens_a_new_session_bound_to_the_target(agent, 
 
 def test_a_session_opened_without_a_request_is_bound_on_first_use(agent, clock):
     client = Client()
-    sign_in(client, agent)
+    client.force_login(agent)
     assert client.get("/tableau-de-bord/", HTTP_HOST="alpha.localhost").status_code == 200
     assert client.session[session_guard.HOST_KEY] == "alpha.localhost"
     assert client.get("/tableau-de-bord/", HTTP_HOST="beta.localhost").status_code == 302
