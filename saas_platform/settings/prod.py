@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import env_list, env_str
+from .base import env_bool, env_list, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -34,3 +34,13 @@ SMS_PROVIDERS = {
 }
 SMS_LINK_WEBHOOK_SECRET = env_str("SMS_LINK_WEBHOOK_SECRET")
 SMS_BREVO_WEBHOOK_TOKEN = env_str("SMS_BREVO_WEBHOOK_TOKEN")
+
+# ProConnect: the real service's URLs and credentials, required when it is enabled
+# (docs/deployment.md, "ProConnect").
+PROCONNECT_ENABLED = env_bool("PROCONNECT_ENABLED", False)
+if PROCONNECT_ENABLED:
+    PROCONNECT_DISCOVERY_URL = env_str("PROCONNECT_DISCOVERY_URL")
+    PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID")
+    PROCONNECT_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET")
+    PROCONNECT_REDIRECT_URI = env_str("PROCONNECT_REDIRECT_URI")
+    PROCONNECT_POST_LOGOUT_REDIRECT_URI = env_str("PROCONNECT_POST_LOGOUT_REDIRECT_URI")
