@@ -385,3 +385,34 @@ def test_provider_requires_pkce(provider, agent):
         "compte": EMAIL,
     }
     assert provider_get(provider.url + "authorize?" + urlencode(params)).code == 400
+
+
+def test_access_log_masks_the_hand_over_token():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "infra" / "gunicorn.conf.py"
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    masked = module._HANDOFF_PATH.sub(r"\1[redacted]", "/connexion/relais/proconnect/s3cr3t/")
+    assert masked == "/connexion/relais/proconnect/[redacted]/"
+
+
+def test_an_account_with_totp_is_still_asked_for_its_code(agent, provider):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(agent, generate_totp_secret())
+    flow = Flow()
+    landed = flow.sign_in(EMAIL)
+    assert landed.status_code == 302 and landed["Location"].startswith("/comptes/2fa/")
+    assert signed_in_user_id(flow.agent) is None
+    assert "proconnect" not in flow.agent.session  # only once the sign-in completes
+
+
+def test_make_run_lists_the_demo_accounts_in_the_local_provider(tmp_path, db):
+    from devtools.devstack import write_oidc_accounts
+    from devtools.oidc_provider import load_accounts
+
+    emails = {a.email for a in load_accounts(str(write_oidc_accounts(tmp_path / "a.json")))}
+    assert {"admin.nanterre@demo.test", "national@demo.test", "sans.compte@demo.test"} <= emails
