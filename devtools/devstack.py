@@ -224,6 +224,30 @@ Second factor of admin.nanterre, dpip.nord, deploiement and national (required f
 """
 
 
+def write_oidc_accounts(path: Path) -> Path:
+    """The demo accounts the local ProConnect lists (invented names), plus one that has no account
+    on the platform, to show the refusal."""
+    import json
+
+    from demo.jurisdictions import DEMO_USERS
+
+    accounts = [
+        {"email": email, "given_name": first, "usual_name": last.upper(), "label": ""}
+        for email, first, last, *_ in DEMO_USERS
+    ]
+    accounts.append(
+        {
+            "email": "sans.compte@demo.test",
+            "given_name": "Alex",
+            "usual_name": "SANSCOMPTE",
+            "label": "pas de compte sur la plateforme",
+        }
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(accounts, ensure_ascii=False, indent=1))
+    return path
+
+
 def run(env: dict) -> int:
     import django
     from honcho.manager import Manager
@@ -238,6 +262,17 @@ def run(env: dict) -> int:
     sms_gateway_port = env.get("SMS_GATEWAY_PORT", "8025")
     # The worker's providers talk to the local gateway on that port (unless told otherwise).
     env.setdefault("SMS_GATEWAY_URL", f"http://127.0.0.1:{sms_gateway_port}")
+    # ProConnect: the local OpenID Connect provider, unless the environment names another one.
+    oidc_port = env.get("PROCONNECT_PROVIDER_PORT", "8030")
+    oidc_local = "PROCONNECT_DISCOVERY_URL" not in env
+    env.setdefault(
+        "PROCONNECT_DISCOVERY_URL", f"http://localhost:{oidc_port}/.well-known/openid-configuration"
+    )
+    env.setdefault("PROCONNECT_REDIRECT_URI", f"http://localhost:{port}/proconnect/retour/")
+    env.setdefault(
+        "PROCONNECT_POST_LOGOUT_REDIRECT_URI",
+        f"http://localhost:{port}/proconnect/deconnexion/fin/",
+    )
     python = sys.executable
     manager = Manager()
     processes = {
@@ -281,6 +316,27 @@ def run(env: dict) -> int:
             str(VAR / "sms-gateway" / "messages.jsonl"),
         ],
     }
+    if oidc_local:
+        # Stands in for ProConnect: lists the demo accounts (and one without an account here).
+        processes["oidc-provider"] = [
+            python,
+            "-m",
+            "devtools.oidc_provider",
+            "--port",
+            oidc_port,
+            "--client-id",
+            env.get("PROCONNECT_CLIENT_ID", "suivi-justice-dev"),
+            "--client-secret",
+            env.get("PROCONNECT_CLIENT_SECRET", "dev-proconnect-secret"),
+            "--redirect-uri",
+            env["PROCONNECT_REDIRECT_URI"],
+            "--post-logout-redirect-uri",
+            env["PROCONNECT_POST_LOGOUT_REDIRECT_URI"],
+            "--accounts-file",
+            str(write_oidc_accounts(VAR / "oidc-provider" / "accounts.json")),
+            "--key-file",
+            str(VAR / "oidc-provider" / "key.json"),
+        ]
     for name, command in processes.items():
         manager.add_process(name, " ".join(command), env=env, cwd=str(ROOT))
 
@@ -294,6 +350,12 @@ def run(env: dict) -> int:
         " (number 06 10 00 00 00; the code shows on the SMS gateway)"
     )
     lines.append(f"Local SMS gateway (every SMS sent): http://localhost:{sms_gateway_port}/")
+    if oidc_local:
+        lines.append(
+            f"Local ProConnect (OpenID Connect provider): http://localhost:{oidc_port}/"
+            ' (button "Se connecter avec ProConnect" on every sign-in page; "double facteur"'
+            " signs in with a strong acr, eidas2)"
+        )
     lines.append(DEMO_LOGINS.format(password=DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET))
     lines.append("Ctrl-C stops everything.\n")
 

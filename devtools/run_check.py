@@ -151,7 +151,7 @@ def main() -> int:
     marker = uuid.uuid4().hex
     var_dir = Path(tempfile.mkdtemp(prefix="run-check-var-"))
     log_path = var_dir.parent / f"{var_dir.name}.log"
-    port, gateway_port = free_port(), free_port()
+    port, gateway_port, oidc_port = free_port(), free_port(), free_port()
     embedded = {"DATABASE_URL", "REDIS_URL"}  # unset: the embedded servers of a fresh machine
     env = {key: value for key, value in os.environ.items() if key not in embedded}
     env.update(
@@ -160,6 +160,7 @@ def main() -> int:
             "JUSTICE_VAR_DIR": str(var_dir),
             "PORT": str(port),
             "SMS_GATEWAY_PORT": str(gateway_port),
+            "PROCONNECT_PROVIDER_PORT": str(oidc_port),
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -42,8 +42,9 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # terms), no referrer, no user agent: nothing that may carry personal data.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
 
-# The single-use token of a jurisdiction switch travels in the path (tenants/handoff.py).
-_HANDOFF_PATH = re.compile(r"^(/connexion/relais/)[^/]+")
+# The single-use token of a jurisdiction switch, or of a ProConnect sign-in's hand-over, travels in
+# the path (tenants/handoff.py).
+_HANDOFF_PATH = re.compile(r"^(/connexion/relais/(?:proconnect/)?)[^/]+")
 
 
 class AccessLogger(Logger):

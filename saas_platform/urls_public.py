@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from jurisdiction_apps.notifications import receipts
 from shared.accounts import session_guard
+from shared.accounts.proconnect import urls as proconnect_urls
 from shared.console import views
 from shared.national_stats import views as statistics_views
 from shared.public_site import views as public_site_views
@@ -31,6 +32,7 @@ urlpatterns = [
         name="account_session_keep_alive",
     ),
     path("comptes/", include("allauth.urls")),
+    path("", include(proconnect_urls.public_patterns)),
     path("admin/", admin.site.urls),
     # Delivery receipts of the SMS providers (authenticated by their secret).
     path("sms/accuses/link/", receipts.link_receipt, name="sms-receipt-link"),

@@ -9,6 +9,7 @@ from jurisdiction_apps.people import urls as people_urls
 from jurisdiction_apps.scheduling import slot_urls
 from jurisdiction_apps.scheduling import urls as scheduling_urls
 from shared.accounts import session_guard
+from shared.accounts.proconnect import urls as proconnect_urls
 from shared.national_stats import views as statistics_views
 from tenants import views
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("changer/<slug:slug>/", views.switch, name="switch-jurisdiction"),
+    path("", include(proconnect_urls.jurisdiction_patterns)),
     path("connexion/relais/<str:token>/", views.accept_handoff, name="accept-handoff"),
     path("mon-espace/", include("jurisdiction_apps.portal.urls")),
     path("", include("jurisdiction_apps.portal.team_urls")),

@@ -9,7 +9,7 @@ from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .handoff import consume_token, issue_token
+from .handoff import CARRIED_SESSION_KEYS, consume_token_payload, issue_token
 from .models import Membership
 from .urls_helpers import host_url, jurisdiction_home_url
 
@@ -60,17 +60,23 @@ def switch(request, slug):
         jurisdiction__slug=slug,
     )
     target = membership.jurisdiction
-    token = issue_token(request.user.pk, target.schema_name)
+    carried = {key: request.session[key] for key in CARRIED_SESSION_KEYS if key in request.session}
+    token = issue_token(request.user.pk, target.schema_name, extra={"session": carried})
     domain = target.primary_domain_name()
     return redirect(host_url(request, domain, f"/connexion/relais/{token}/"))
 
 
 def accept_handoff(request, token):
-    user_id = consume_token(token, connection.schema_name)
+    payload = consume_token_payload(token, connection.schema_name)
+    user_id = payload["user_id"] if payload else None
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None or not Membership.objects.for_host(user, request.tenant).exists():
         logger.warning("handoff refused")
         messages.error(request, "Ce lien de changement de juridiction a expiré. Connectez-vous.")
         return redirect("account_login")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    carried = payload["extra"].get("session") or {}
+    for key in CARRIED_SESSION_KEYS:
+        if key in carried:
+            request.session[key] = carried[key]
     return redirect("dashboard")

@@ -432,13 +432,15 @@ PERMISSIONS_POLICY = {
         "microphone",
         "midi",
         "payment",
-        "publickey-credentials-get",
         "screen-wake-lock",
         "serial",
         "usb",
         "xr-spatial-tracking",
     )
 }
+# Security keys and passkeys (the second factor, WebAuthn) on the platform's own pages only.
+PERMISSIONS_POLICY["publickey-credentials-get"] = ["self"]
+PERMISSIONS_POLICY["publickey-credentials-create"] = ["self"]
 # Agents' sessions: bound to the host they were opened on, closed after this many seconds
 # without activity (a warning shows two minutes before); SESSION_COOKIE_AGE stays the absolute
 # lifetime. The portal of the people followed has its own idle timeout (portal/constants.py).
@@ -476,3 +478,41 @@ PERIODIC_FAN_OUT_TASKS = {
     "live": "platform.run_in_live_jurisdictions",
     "all": "platform.run_in_every_jurisdiction",
 }
+
+# --- ProConnect: agents' sign-in (OpenID Connect; ADR 0016, docs/deployment.md) ---------------
+# The defaults point at the local provider of make run (devtools/oidc_provider.py); production
+# reads every value from the environment (settings/prod.py).
+PROCONNECT_ENABLED = env_bool("PROCONNECT_ENABLED", True)
+PROCONNECT_DISCOVERY_URL = env_str(
+    "PROCONNECT_DISCOVERY_URL", "http://localhost:8030/.well-known/openid-configuration"
+)
+PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "suivi-justice-dev")
+PROCONNECT_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET", "dev-proconnect-secret")
+# One callback and one post-logout URI for the whole platform, on the public host: the session is
+# then handed over to the jurisdiction host where the sign-in was asked (ADR 0016).
+_PROCONNECT_ORIGIN = f"{PLATFORM_SCHEME}://{PLATFORM_DOMAIN}" + (
+    f":{PLATFORM_PORT}" if PLATFORM_PORT not in ("", "80", "443") else ""
+)
+PROCONNECT_REDIRECT_URI = env_str(
+    "PROCONNECT_REDIRECT_URI", f"{_PROCONNECT_ORIGIN}/proconnect/retour/"
+)
+PROCONNECT_POST_LOGOUT_REDIRECT_URI = env_str(
+    "PROCONNECT_POST_LOGOUT_REDIRECT_URI", f"{_PROCONNECT_ORIGIN}/proconnect/deconnexion/fin/"
+)
+PROCONNECT_SCOPES = env_str(
+    "PROCONNECT_SCOPES", "openid email given_name usual_name uid siret idp_id"
+)
+# Asked level (acr_values); the identity provider may assert a higher one, which is recorded.
+PROCONNECT_ACR_VALUES = env_str("PROCONNECT_ACR_VALUES", "eidas1")
+# ProConnect levels that count as a second factor (read by the MFA gate with
+# request.session["proconnect"]["acr"]).
+PROCONNECT_STRONG_ACR = env_list("PROCONNECT_STRONG_ACR", "eidas2,eidas3")
+# ProConnect sends no email_verified claim: the e-mail comes from the identity provider of the
+# agent's administration (ProConnect recommends it to match accounts). True: an absent claim
+# counts as verified; an explicit false is always refused. False: only email_verified=true passes.
+PROCONNECT_EMAIL_VERIFIED_WHEN_ABSENT = env_bool("PROCONNECT_EMAIL_VERIFIED_WHEN_ABSENT", True)
+PROCONNECT_SIGNING_ALGS = env_list("PROCONNECT_SIGNING_ALGS", "RS256,ES256")
+PROCONNECT_HTTP_TIMEOUT_SECONDS = float(env_str("PROCONNECT_HTTP_TIMEOUT_SECONDS", "10"))
+# A sign-in not finished within this many seconds must start again (state, nonce, PKCE verifier).
+PROCONNECT_STATE_TTL_SECONDS = int(env_str("PROCONNECT_STATE_TTL_SECONDS", "600"))
+# --- end of ProConnect -------------------------------------------------------------------------

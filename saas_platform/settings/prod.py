@@ -5,7 +5,7 @@ provider credentials and webhook secrets. Nothing here falls back to a developme
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import SMS_PROVIDERS, content_security_policy, env_list, env_str, redis_urls
+from .base import SMS_PROVIDERS, content_security_policy, env_bool, env_list, env_str, redis_urls
 from .env import DEV_SECRET_KEY, RequiredEnvironment
 
 required = RequiredEnvironment()
@@ -47,12 +47,6 @@ SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 
-# Forms lead to the platform's hosts over HTTPS only (and to CSP_EXTRA_FORM_ACTION).
-CSP_PLATFORM_SOURCES = [f"https://{PLATFORM_DOMAIN}", f"https://*.{PLATFORM_DOMAIN}"]
-CONTENT_SECURITY_POLICY = content_security_policy(
-    CSP_PLATFORM_SOURCES,
-    CSP_EXTRA_FORM_ACTION,  # noqa: F405
-)
 
 # SMS: real providers only, their URLs and secrets required; LINK Mobility has no look-up API.
 SMS_PROVIDERS = {
@@ -76,5 +70,28 @@ SMS_PROVIDERS = {
 # The webhooks refuse every call when their secret is empty; production does not start without.
 SMS_LINK_WEBHOOK_SECRET = required("SMS_LINK_WEBHOOK_SECRET", min_length=16)
 SMS_BREVO_WEBHOOK_TOKEN = required("SMS_BREVO_WEBHOOK_TOKEN", min_length=16)
+
+# ProConnect: the real service's URLs and credentials, required when it is enabled
+# (docs/deployment.md, "ProConnect").
+PROCONNECT_ENABLED = env_bool("PROCONNECT_ENABLED", False)
+if PROCONNECT_ENABLED:
+    PROCONNECT_DISCOVERY_URL = required("PROCONNECT_DISCOVERY_URL")
+    PROCONNECT_CLIENT_ID = required("PROCONNECT_CLIENT_ID")
+    PROCONNECT_CLIENT_SECRET = required("PROCONNECT_CLIENT_SECRET", min_length=16)
+    PROCONNECT_REDIRECT_URI = required("PROCONNECT_REDIRECT_URI")
+    PROCONNECT_POST_LOGOUT_REDIRECT_URI = required("PROCONNECT_POST_LOGOUT_REDIRECT_URI")
+
+# Forms lead to the platform's hosts over HTTPS only, to ProConnect (its sign-in button and the
+# logout are forms redirected there: Chromium applies form-action to redirects), and to
+# CSP_EXTRA_FORM_ACTION.
+CSP_PLATFORM_SOURCES = [f"https://{PLATFORM_DOMAIN}", f"https://*.{PLATFORM_DOMAIN}"]
+_proconnect_origin = []
+if PROCONNECT_ENABLED and PROCONNECT_DISCOVERY_URL:
+    _scheme, _, _rest = PROCONNECT_DISCOVERY_URL.partition("://")
+    _proconnect_origin = [f"{_scheme}://{_rest.split('/', 1)[0]}"]
+CONTENT_SECURITY_POLICY = content_security_policy(
+    CSP_PLATFORM_SOURCES,
+    [*CSP_EXTRA_FORM_ACTION, *_proconnect_origin],  # noqa: F405
+)
 
 required.check("saas_platform.settings.prod")

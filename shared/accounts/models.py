@@ -49,3 +49,31 @@ class User(AbstractUser):
     @property
     def is_national_staff(self) -> bool:
         return bool(self.national_role)
+
+
+class ProConnectIdentity(models.Model):
+    """A ProConnect identity linked to an account, the first time its verified e-mail matched.
+
+    ``sub`` is ProConnect's identifier of the person for this service and identity provider (it
+    changes when the agent moves to another identity provider: the account then gets a second
+    identity). The other fields are what the provider last said, for the administrators."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="proconnect_identities"
+    )
+    sub = models.CharField("identifiant ProConnect (sub)", max_length=255, unique=True)
+    uid = models.CharField("identifiant chez le fournisseur d'identité", max_length=255, blank=True)
+    siret = models.CharField("SIRET de l'établissement", max_length=14, blank=True)
+    given_name = models.CharField("prénoms", max_length=255, blank=True)
+    usual_name = models.CharField("nom d'usage", max_length=255, blank=True)
+    idp_id = models.CharField("fournisseur d'identité", max_length=255, blank=True)
+    last_acr = models.CharField("dernier niveau d'authentification (acr)", max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField("dernière connexion")
+
+    class Meta:
+        verbose_name = "identité ProConnect"
+        verbose_name_plural = "identités ProConnect"
+
+    def __str__(self) -> str:
+        return f"identité ProConnect de l'utilisateur {self.user_id}"

@@ -192,3 +192,27 @@ def test_the_admin_after_password_still_needs_the_second_factor(db):
     )
     fresh.post("/comptes/2fa/authenticate/", {"code": totp_code(secret)}, HTTP_HOST="localhost")
     assert fresh.get("/admin/", HTTP_HOST="localhost").status_code == 200
+
+
+def test_a_switch_carries_the_second_factor_to_the_other_host(alpha, beta):
+    director = MembershipFactory(jurisdiction=alpha, role=Role.DPIP).user
+    MembershipFactory(jurisdiction=beta, role=Role.DPIP, user=director)
+    origin = Client()
+    sign_in(origin, director)
+    response = origin.post(f"/changer/{beta.slug}/", HTTP_HOST="alpha.localhost")
+    assert response.status_code == 302
+    relay = response.url.split("localhost", 1)[1].split("/", 1)[1]
+    target = Client()
+    landed = target.get("/" + relay, HTTP_HOST="beta.localhost")
+    assert landed.status_code == 302 and landed.url == "/tableau-de-bord/"
+    assert target.get("/tableau-de-bord/", HTTP_HOST="beta.localhost").status_code == 200
+
+
+def test_a_switch_without_the_second_factor_does_not_pass_it(alpha, beta):
+    director = MembershipFactory(jurisdiction=alpha, role=Role.DPIP).user
+    MembershipFactory(jurisdiction=beta, role=Role.DPIP, user=director)
+    origin = Client()
+    sign_in(origin, director, second_factor=False)
+    # The gate stops the switch itself: no page, no switch, before the factor.
+    response = origin.post(f"/changer/{beta.slug}/", HTTP_HOST="alpha.localhost")
+    assert response.status_code == 302 and response.url == "/comptes/2fa/"

@@ -82,6 +82,8 @@ OPEN_VIEWS = {
     "dashboard",
     "switch-jurisdiction",
     "accept-handoff",
+    "proconnect_relay",  # the ProConnect sign-in's hand-over (tests/accounts)
+    "proconnect_logout",  # every member signs out
     "api-schema",
     "stop",
     "agent_contact",  # every member edits their own contact shown on the portal
