@@ -59,6 +59,15 @@ class AgentAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def get_login_stages(self) -> list[str]:
+        """allauth's stages, its MFA step aware of a strong ProConnect sign-in."""
+        return [
+            "shared.accounts.second_factor.AuthenticateStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]
+
     def get_client_ip(self, request) -> str:
         address = net.client_address(request)
         return address or super().get_client_ip(request)

@@ -17,6 +17,7 @@ account. The API answers 403 in its error format instead of redirecting.
 import logging
 
 from allauth.account.internal.flows.login import get_authentication_records, record_authentication
+from allauth.mfa import stages as allauth_mfa_stages
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -133,3 +134,15 @@ class SecondFactorMiddleware:
             return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.path})}")
         messages.warning(request, ENROL_MESSAGE)
         return redirect("mfa_index")
+
+
+class AuthenticateStage(allauth_mfa_stages.AuthenticateStage):
+    """allauth's "type your code" step after the first factor, skipped when that first factor was
+    a ProConnect sign-in at a strong level (the identity provider checked a second factor)."""
+
+    def _should_handle(self, request) -> bool:
+        from .proconnect.sessions import pending_acr
+
+        if pending_acr(request, self.login.user) in getattr(settings, "PROCONNECT_STRONG_ACR", ()):
+            return False
+        return super()._should_handle(request)

@@ -399,7 +399,7 @@ def test_access_log_masks_the_hand_over_token():
     assert masked == "/connexion/relais/proconnect/[redacted]/"
 
 
-def test_an_account_with_totp_is_still_asked_for_its_code(agent, provider):
+def test_an_account_with_totp_is_asked_for_its_code_after_a_weak_level(agent, provider):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     TOTP.activate(agent, generate_totp_secret())
@@ -408,6 +408,16 @@ def test_an_account_with_totp_is_still_asked_for_its_code(agent, provider):
     assert landed.status_code == 302 and landed["Location"].startswith("/comptes/2fa/")
     assert signed_in_user_id(flow.agent) is None
     assert "proconnect" not in flow.agent.session  # only once the sign-in completes
+
+
+def test_a_strong_level_counts_as_the_second_factor_of_an_account_with_totp(agent, provider):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(agent, generate_totp_secret())
+    flow = Flow()
+    flow.sign_in(EMAIL, acr="eidas2")
+    assert signed_in_user_id(flow.agent) == str(agent.pk)
+    assert flow.agent.session["proconnect"]["acr"] == "eidas2"
 
 
 def test_make_run_lists_the_demo_accounts_in_the_local_provider(tmp_path, db):

@@ -29,6 +29,14 @@ def complete_sign_in(request, user, proconnect: dict, redirect_url: str):
     return perform_login(request, Login(user=user, redirect_url=redirect_url))
 
 
+def pending_acr(request, user) -> str:
+    """The acr of the ProConnect sign-in of ``user`` under way in this session, or ''."""
+    pending = request.session.get(_PENDING_KEY) or {}
+    if user is None or pending.get("user_id") != user.pk:
+        return ""
+    return pending.get("acr") or ""
+
+
 def on_user_logged_in(sender, request, user, **kwargs):
     """Receiver of django's user_logged_in: the ProConnect data of the sign-in that completed, or
     nothing (a password sign-in never inherits it)."""
