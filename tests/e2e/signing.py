@@ -11,7 +11,7 @@ def sign_in_through_pages(page, login_url: str, user) -> None:
     page.goto(login_url)
     page.get_by_label("Adresse électronique professionnelle").fill(user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se connecter", exact=True).click()
     if secret is not None:
         page.locator("input[name=code]").fill(totp_code(secret))
         page.locator("input[name=code]").press("Enter")

@@ -198,6 +198,6 @@ def test_an_officer_opens_a_jurisdiction_from_the_sample_files_and_an_agent_sign
     agent.goto(zeta_base + "/")
     agent.get_by_label("Adresse électronique professionnelle").fill("oceane.garcia2@justice.fr")
     agent.get_by_label("Mot de passe").fill("Un-mot-de-passe-solide-2027")
-    agent.get_by_role("button", name="Se connecter").click()
+    agent.get_by_role("button", name="Se connecter", exact=True).click()
     expect(agent).to_have_url(zeta_base + "/tableau-de-bord/")
     agent.context.close()

@@ -34,7 +34,7 @@ def password_step(page, base, user) -> None:
     page.goto(base + "/")
     page.get_by_label("Adresse électronique professionnelle").fill(user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se connecter", exact=True).click()
 
 
 def test_a_local_admin_enrols_a_security_key_and_signs_in_with_it(

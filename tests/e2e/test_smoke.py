@@ -24,7 +24,7 @@ def test_public_home_jurisdiction_home_sign_in_and_dashboard(page, live_url, com
 
     page.get_by_label("Adresse électronique professionnelle").fill(agent.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se connecter", exact=True).click()
 
     expect(page).to_have_url(live_url.format(host="alpha.localhost") + "/tableau-de-bord/")
     expect(page.locator("main")).to_contain_text(
