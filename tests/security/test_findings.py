@@ -1,5 +1,6 @@
 """Each finding of the security review that opened issue 16, replayed as the attacker or the agent
-did it (against `make run` at f32173b). Every test here failed on that commit; docs/security.md.
+did it (against `make run` at f32173b); each finding is quoted above its test. docs/security.md
+says what protects the agents' accounts now.
 """
 
 import re
