@@ -426,3 +426,19 @@ def test_make_run_lists_the_demo_accounts_in_the_local_provider(tmp_path, db):
 
     emails = {a.email for a in load_accounts(str(write_oidc_accounts(tmp_path / "a.json")))}
     assert {"admin.nanterre@demo.test", "national@demo.test", "sans.compte@demo.test"} <= emails
+
+
+def test_a_superuser_reads_the_linked_identity_in_the_admin_and_cannot_edit_it(agent, provider):
+    from tests.auth import sign_in
+
+    Flow().sign_in(EMAIL)
+    identity = ProConnectIdentity.objects.get(user=agent)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client = Client(HTTP_HOST="localhost")
+    sign_in(client, admin)
+    listing = client.get("/admin/accounts/proconnectidentity/")
+    assert listing.status_code == 200
+    assert f"/proconnectidentity/{identity.pk}/change/" in listing.content.decode()
+    page = client.get(f"/admin/accounts/proconnectidentity/{identity.pk}/change/")
+    assert page.status_code == 200
+    assert client.get("/admin/accounts/proconnectidentity/add/").status_code == 403
