@@ -38,7 +38,8 @@ EXEMPT_URL_NAMES = frozenset(
         "account_login",
         "account_reauthenticate",
         "accept-handoff",
-        "session-keep-alive",
+        "account_session_status",
+        "account_session_keep_alive",
     }
 )
 EXEMPT_URL_PREFIXES = ("mfa_",)

@@ -216,3 +216,14 @@ def test_a_switch_without_the_second_factor_does_not_pass_it(alpha, beta):
     # The gate stops the switch itself: no page, no switch, before the factor.
     response = origin.post(f"/changer/{beta.slug}/", HTTP_HOST="alpha.localhost")
     assert response.status_code == 302 and response.url == "/comptes/2fa/"
+
+
+def test_the_idle_warning_still_works_on_the_enrolment_page(alpha):
+    """The session warning's script asks how long is left from every page, the enrolment page
+    included: the gate lets it through instead of redirecting it."""
+    admin = MembershipFactory(jurisdiction=alpha, role=Role.LOCAL_ADMIN).user
+    client = Client()
+    password_sign_in(client, "alpha.localhost", admin)
+    status = client.get("/comptes/session/", HTTP_HOST="alpha.localhost")
+    assert status.status_code == 200
+    assert client.get("/personnes/", HTTP_HOST="alpha.localhost").url == "/comptes/2fa/"
