@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jurisdiction_apps.notifications import receipts
-from shared.accounts import session_guard
 from shared.accounts.proconnect import urls as proconnect_urls
 from shared.console import views
 from shared.national_stats import views as statistics_views
@@ -25,12 +24,7 @@ urlpatterns = [
     path("deploiement/", include("onboarding.creation.urls")),
     path("deploiement/", include("onboarding.imports.urls")),
     # The idle-timeout warning of agents' sessions (shared/accounts/session_guard.py).
-    path("comptes/session/", session_guard.session_status, name="account_session_status"),
-    path(
-        "comptes/session/prolonger/",
-        session_guard.session_keep_alive,
-        name="account_session_keep_alive",
-    ),
+    path("", include("shared.accounts.session_urls")),
     path("comptes/", include("allauth.urls")),
     path("", include(proconnect_urls.public_patterns)),
     path("admin/", admin.site.urls),

@@ -8,7 +8,6 @@ from jurisdiction_apps.organisation import urls as organisation_urls
 from jurisdiction_apps.people import urls as people_urls
 from jurisdiction_apps.scheduling import slot_urls
 from jurisdiction_apps.scheduling import urls as scheduling_urls
-from shared.accounts import session_guard
 from shared.accounts.proconnect import urls as proconnect_urls
 from shared.national_stats import views as statistics_views
 from tenants import views
@@ -37,12 +36,7 @@ urlpatterns = [
     path("", include("jurisdiction_apps.notifications.urls")),
     path("statistiques/", statistics_views.jurisdiction, name="statistics"),
     # The idle-timeout warning of agents' sessions (shared/accounts/session_guard.py).
-    path("comptes/session/", session_guard.session_status, name="account_session_status"),
-    path(
-        "comptes/session/prolonger/",
-        session_guard.session_keep_alive,
-        name="account_session_keep_alive",
-    ),
+    path("", include("shared.accounts.session_urls")),
     path("comptes/", include("allauth.urls")),
     path("api/v1/", include("saas_platform.urls_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
