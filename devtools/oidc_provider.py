@@ -67,6 +67,8 @@ CODE_TTL_SECONDS = 30  # as ProConnect
 ACCESS_TOKEN_TTL_SECONDS = 60
 ID_TOKEN_TTL_SECONDS = 300
 ACR_VALUES = ("eidas1", "eidas2", "eidas3")
+# The identity claims ProConnect returns, each asked by a scope of the same name.
+IDENTITY_CLAIMS = ("email", "given_name", "usual_name", "uid", "siret", "idp_id")
 FAULTS = (
     "other_key",
     "other_audience",
@@ -206,26 +208,8 @@ class Provider:
             "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code"],
             "subject_types_supported": ["public"],
-            "scopes_supported": [
-                "openid",
-                "email",
-                "given_name",
-                "usual_name",
-                "uid",
-                "siret",
-                "idp_id",
-            ],
-            "claims_supported": [
-                "sub",
-                "email",
-                "given_name",
-                "usual_name",
-                "uid",
-                "siret",
-                "idp_id",
-                "acr",
-                "amr",
-            ],
+            "scopes_supported": ["openid", *IDENTITY_CLAIMS],
+            "claims_supported": ["sub", *IDENTITY_CLAIMS, "acr", "amr"],
             "acr_values_supported": list(ACR_VALUES),
             "id_token_signing_alg_values_supported": ["RS256"],
             "userinfo_signing_alg_values_supported": ["RS256"],
