@@ -20,6 +20,8 @@ class _Tables(HTMLParser):
             self.rows.append([])
         elif self.inside and tag in ("td", "th"):
             self.cell = []
+        elif self.cell is not None and tag in ("br", "li"):
+            self.cell.append(" ")
 
     def handle_endtag(self, tag):
         if tag == "table":
