@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -19,7 +20,7 @@ from tenants.permissions import Action, action_required
 
 from .constants import SMALL_NUMBER
 from .export import csv_rows
-from .forms import StatisticsFilterForm, default_period, month_label, months_of
+from .forms import StatisticsFilterForm, day_label, default_period, month_label, months_of
 from .models import Refresh
 from .presentation import (
     attendance_explanation,
@@ -30,7 +31,7 @@ from .presentation import (
     scope_rows,
     sms_explanation,
 )
-from .queries import Filters, cached_dashboard, figures_version, portal_use
+from .queries import Filters, cached_dashboard, figures_version, portal_use, went_live_month
 
 logger = logging.getLogger(__name__)
 
@@ -158,5 +159,11 @@ def jurisdiction(request):
             "national_total": cell_row(board.national_total, hide=True),
             "chart": chart_data(board, national_label="Moyenne nationale"),
             "small_number": SMALL_NUMBER,
+            "live_month": went_live_month(mine),
+            "live_day": (
+                day_label(timezone.localdate(mine.went_live_at, mine.zone))
+                if mine.went_live_at
+                else None
+            ),
         },
     )

@@ -57,6 +57,7 @@ def test_the_demo_history_has_sms_in_every_month_after_going_live(alpha):
 
 
 def test_a_demo_seeded_before_gets_its_history_sms_once(alpha):
+    alpha.went_live_at = None
     _office(alpha)
     with tenant_context(alpha):
         seed_history(alpha, months=12, live_since_months=6)

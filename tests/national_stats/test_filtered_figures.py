@@ -16,8 +16,9 @@ from jurisdiction_apps.scheduling.models import Appointment
 from shared.national_stats.aggregation import next_month, refresh
 from shared.national_stats.forms import current_month, day_label, month_label, shift_months
 from shared.national_stats.presentation import NO_AFTER
+from tenants.constants import Role
 from tests.auth import sign_in
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 from .helpers import at, make_appointment, make_message, make_person, mid_month
 from .pages import chart, column, percent, table, text_of
@@ -103,6 +104,14 @@ def national():
     client = Client(HTTP_HOST="localhost")
     sign_in(client, UserFactory(national_team=True))
     return client
+
+
+@pytest.fixture(autouse=True)
+def not_live_yet(jurisdictions):
+    """No go-live date left by a committed (browser) test: each test sets its own."""
+    for jurisdiction in jurisdictions.values():
+        jurisdiction.went_live_at = None
+        jurisdiction.save(update_fields=["went_live_at"])
 
 
 @pytest.fixture
@@ -278,3 +287,20 @@ def test_a_missing_after_bar_gets_words(alpha, national, months):
     notes = chart(body)["go_live"]
     assert notes["after"] == [None] and notes["after_notes"] == [NO_AFTER]
     assert notes["before_notes"] == [None]
+
+
+def test_a_local_admin_sees_the_go_live_month_marked(alpha, months):
+    _fill(alpha, months[2], 12, 0.5)
+    alpha.went_live_at = mid_month(months[1])
+    alpha.save(update_fields=["went_live_at"])
+    admin = MembershipFactory(jurisdiction=alpha, role=Role.LOCAL_ADMIN).user
+    client = Client(HTTP_HOST="alpha.localhost")
+    sign_in(client, admin)
+    body = client.get("/statistiques/", _period(months)).content.decode()
+    live_day = day_label(timezone.localdate(alpha.went_live_at, alpha.zone))
+    assert text_of(body, "mise-en-service").startswith(f"Mise en service le {live_day}")
+    marked = [
+        row[0] for row in table(body, "tableau-juridiction")[1:] if "Mise en service" in row[0]
+    ]
+    assert marked == [f"{month_label(months[1])} Mise en service"]
+    assert chart(body)["marks"] == [{"index": 1, "label": "Mise en service"}]

@@ -43,8 +43,16 @@ def _day(day) -> str:
 
 
 @pytest.fixture
-def active(alpha, beta):
-    """Alpha live with bookings and SMS; Bêta live at La Réunion with bookings, no SMS."""
+def active(alpha, beta, gamma):
+    """Alpha live with bookings and SMS; Bêta live at La Réunion with bookings, no SMS; Gamma
+    onboarding, never live."""
+    for jurisdiction, status in (
+        (alpha, JurisdictionStatus.LIVE),
+        (beta, JurisdictionStatus.LIVE),
+        (gamma, JurisdictionStatus.ONBOARDING),
+    ):
+        jurisdiction.went_live_at, jurisdiction.status = None, status
+        jurisdiction.save(update_fields=["went_live_at", "status"])
     month = shift_months(current_month(), -1)
     _fill(alpha, month, 12, 0.5)
     _fill(beta, month, 12, 0.5, sms=False)
@@ -118,9 +126,7 @@ def test_the_last_activity_visits_no_schema(active, alpha, beta, gamma):
         ({"nom": "atlantide"}, []),
     ],
 )
-def test_the_console_searches_by_name_and_state(active, params, expected, gamma):
-    gamma.status = JurisdictionStatus.ONBOARDING
-    gamma.save(update_fields=["status"])
+def test_the_console_searches_by_name_and_state(active, params, expected):
     body = _client(UserFactory(national_team=True)).get("/console/", params).content.decode()
     rows = table(body, "tableau-console")[1:]
     if expected:
