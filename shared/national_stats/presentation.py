@@ -109,7 +109,7 @@ def sms_explanation(board: Dashboard, rows: list[dict]) -> str:
     first_sent = next(row for row in rows if not row["sms_gap"])
     if all(row["month"] < first_sent["month"] for row in empty):
         return (
-            f"Aucun SMS envoyé avant {first_sent['label']} : aucune juridiction n'envoyait "
+            f"Aucun SMS envoyé avant {first_sent['label']} : aucune juridiction n’envoyait "
             "encore de SMS sur cette période."
         )
     return f"{NO_DATA} en {', '.join(row['label'] for row in empty)}."

@@ -304,3 +304,20 @@ def test_a_local_admin_sees_the_go_live_month_marked(alpha, months):
     ]
     assert marked == [f"{month_label(months[1])} Mise en service"]
     assert chart(body)["marks"] == [{"index": 1, "label": "Mise en service"}]
+
+
+def test_national_months_without_sms_are_explained(alpha, national, months):
+    _fill(alpha, months[0], 12, 0.5, sms=False)
+    _fill(alpha, months[2], 12, 0.5, first=100)
+    body = national.get("/statistiques/", _period(months)).content.decode()
+    assert text_of(body, "explication-sms") == (
+        f"Pas encore de données en {month_label(months[0])}, {month_label(months[1])}, "
+        f"{month_label(months[3])}."
+    )
+    first_sent = {"du": f"{months[0]:%Y-%m}", "au": f"{months[2]:%Y-%m}"}
+    _fill(alpha, months[1], 12, 0.5, first=200, sms=False)
+    body = national.get("/statistiques/", first_sent).content.decode()
+    assert text_of(body, "explication-sms") == (
+        f"Aucun SMS envoyé avant {month_label(months[2])} : aucune juridiction n’envoyait "
+        "encore de SMS sur cette période."
+    )
