@@ -155,8 +155,30 @@ def slug_of(index: int) -> str:
 
 
 def _rows(cursor, sql, params=None) -> list:
+    # The aggregation's SQL reads the states as parameters (aggregation.STATE_PARAMS).
+    if isinstance(params, dict):
+        params = {**aggregation.STATE_PARAMS, **params}
     cursor.execute(sql, params)
     return cursor.fetchall()
+
+
+def passed_second_factor(session_key: str, user) -> str:
+    """The national team must pass a second factor (shared/accounts/second_factor.py): mark the
+    bench's session as a password then TOTP sign-in, as tests/auth.py does."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    now = time.time()
+    store[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    store[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    store.save()
+    return session_key
 
 
 def ms(seconds: float) -> float:
@@ -675,6 +697,8 @@ def compare(live: dict, board) -> list[str]:
 
 # --- diagnostics ----------------------------------------------------------------------------------
 def explain_sql(sql: str, params=None, schema: str | None = None) -> str:
+    if isinstance(params, dict):
+        params = {**aggregation.STATE_PARAMS, **params}
     with schema_context(schema or "public"), connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
@@ -822,7 +846,7 @@ def main() -> None:
         print(f"  DIFFERENCE {line}")
 
     user = national_user()
-    session_key = open_session(user)
+    session_key = passed_second_factor(open_session(user), user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
     path = f"/statistiques/?du={first_month:%Y-%m}&au={last_month:%Y-%m}"
     client = Client(HTTP_HOST=HOST, raise_request_exception=False)

@@ -8,11 +8,13 @@ from itertools import islice
 from django.db import transaction
 from django.utils import timezone
 
+from jurisdiction_apps.notifications.constants import MessageState
+from jurisdiction_apps.notifications.models import Message
 from jurisdiction_apps.organisation.constants import PlaceKind
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place, Service
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind, NotifyMode, Weekday
-from jurisdiction_apps.scheduling.models import Appointment, Slot, SlotTemplate
+from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent, Slot, SlotTemplate
 from jurisdiction_apps.scheduling.services import (
     BookingRequest,
     book,
@@ -21,6 +23,7 @@ from jurisdiction_apps.scheduling.services import (
 )
 from jurisdiction_apps.scheduling.territory import is_open_day, local_datetime, open_days
 from shared.public_site.models import ServicePage
+from shared.sms_texts.constants import MessageKind
 
 from . import sms as sms_demo
 
@@ -296,10 +299,14 @@ def book_upcoming(jurisdiction, *, booker) -> int:
     return booked
 
 
+HISTORY_PREFIX = "HISTORIQUE"
+
+
 def seed_history(jurisdiction, *, months: int = 12, live_since_months: int = 6) -> bool:
-    """A year of invented past appointments (state only, no SMS), for the statistics: about 61 %
-    attendance before going live, 85 % after, as where SMS reminders were tried. Skipped when the
-    jurisdiction already has appointments that old."""
+    """A year of invented past appointments, for the statistics: about 61 % attendance before
+    going live, 85 % after, as where SMS reminders were tried, and the reminders of the months
+    after going live (none before: nothing leaves a jurisdiction before it is live). Skipped when
+    the jurisdiction already has appointments that old."""
     today = timezone.localdate(timezone=jurisdiction.zone)
     oldest = today - timedelta(days=30 * months)
     if Appointment.objects.filter(starts_at__date__lt=today - timedelta(days=60)).exists():
@@ -315,10 +322,11 @@ def seed_history(jurisdiction, *, months: int = 12, live_since_months: int = 6) 
     departements = jurisdiction.departement_list
     people = Person.objects.bulk_create(
         Person(
-            last_name=f"HISTORIQUE{index:03d}",
+            last_name=f"{HISTORY_PREFIX}{index:03d}",
             first_names=FIRST_NAMES[index % len(FIRST_NAMES)],
             birth_date=date(1970 + index % 30, 1 + index % 12, 1 + index % 27),
-            no_mobile_phone=True,
+            # 06 39 98 xx xx: numbers ARCEP keeps for fiction, never anyone's.
+            phone=f"+3363998{index:04d}",
         )
         for index in range(120)
     )
@@ -348,4 +356,75 @@ def seed_history(jurisdiction, *, months: int = 12, live_since_months: int = 6) 
     for appointment in created:
         appointment.created_at = appointment.starts_at - timedelta(days=chance.randint(7, 28))
     Appointment.objects.bulk_update(created, ["created_at"], batch_size=1000)
+    _seed_history_sms(created, jurisdiction, live_since, chance)
     return True
+
+
+def _seed_history_sms(appointments, jurisdiction, live_since: date, chance) -> int:
+    """The reminder of each past appointment since going live, two days before it: delivered,
+    a few without a receipt (state only, as the statistics count them; none pending or failed,
+    so the worklists of the demo stay those of its 30 people)."""
+    reminded = [
+        appointment
+        for appointment in appointments
+        if appointment.state != AppointmentState.CANCELLED
+        and timezone.localdate(appointment.starts_at, jurisdiction.zone) >= live_since
+    ]
+    # Each appointment SMS answers an appointment event: the booking, here.
+    events = AppointmentEvent.objects.bulk_create(
+        (
+            AppointmentEvent(
+                appointment=appointment,
+                person_id=appointment.person_id,
+                kind=EventKind.BOOKED,
+                to_state=AppointmentState.BOOKED,
+                notify=True,
+            )
+            for appointment in reminded
+        ),
+        batch_size=1000,
+    )
+    for event in events:
+        event.at = event.appointment.created_at
+    AppointmentEvent.objects.bulk_update(events, ["at"], batch_size=1000)
+    rows = [
+        Message(
+            appointment=event.appointment,
+            person_id=event.person_id,
+            event=event,
+            kind=MessageKind.REMINDER,
+            state=MessageState.DELIVERED if chance.random() < 0.96 else MessageState.SENT,
+            phone=event.appointment.person.phone,
+        )
+        for event in events
+    ]
+    created = Message.objects.bulk_create(rows, batch_size=1000)
+    for message in created:
+        appointment = message.appointment
+        message.created_at = appointment.starts_at - timedelta(days=2)
+        message.sent_at = message.created_at + timedelta(seconds=5)
+        if message.state == MessageState.DELIVERED:
+            message.delivered_at = message.sent_at + timedelta(seconds=20)
+    Message.objects.bulk_update(created, ["created_at", "sent_at", "delivered_at"], batch_size=1000)
+    return len(created)
+
+
+def backfill_history_sms(jurisdiction) -> bool:
+    """Demo databases seeded before the history had its SMS: add them once (True when added)."""
+    if jurisdiction.went_live_at is None:
+        return False
+    history = Appointment.objects.filter(person__last_name__startswith=HISTORY_PREFIX)
+    if not history.exists() or Message.objects.filter(appointment__in=history).exists():
+        return False
+    Person.objects.filter(last_name__startswith=HISTORY_PREFIX, phone="").update(
+        no_mobile_phone=False
+    )
+    for person in Person.objects.filter(last_name__startswith=HISTORY_PREFIX, phone=""):
+        person.phone = f"+3363998{int(person.last_name[len(HISTORY_PREFIX) :]):04d}"
+        person.save(update_fields=["phone"])
+    live_since = timezone.localdate(jurisdiction.went_live_at, jurisdiction.zone)
+    appointments = history.select_related("person").order_by("starts_at")
+    return (
+        _seed_history_sms(appointments, jurisdiction, live_since, random.Random(jurisdiction.slug))
+        > 0
+    )

@@ -25,7 +25,7 @@ from tenants.services import (
     grant_membership,
 )
 
-from .backoffice import PAST_OPEN_DAYS, seed_backoffice, seed_history
+from .backoffice import PAST_OPEN_DAYS, backfill_history_sms, seed_backoffice, seed_history
 from .portal import seed_portal
 from .public_site import seed_demo_content
 
@@ -172,6 +172,12 @@ def _seed_statistics(by_slug) -> None:
             went_live = timezone.now() - timedelta(days=180)
             Jurisdiction.objects.filter(pk=jurisdiction.pk).update(went_live_at=went_live)
             jurisdiction.went_live_at = went_live
+            rebuild(jurisdiction)
+            rebuilt.add(jurisdiction.pk)
+            continue
+        with tenant_context(jurisdiction), transaction.atomic():
+            backfilled = backfill_history_sms(jurisdiction)
+        if backfilled:
             rebuild(jurisdiction)
             rebuilt.add(jurisdiction.pk)
     last_days = dict(Refresh.objects.values_list("jurisdiction_id", "last_day"))

@@ -8,6 +8,7 @@ from jurisdiction_apps.notifications import receipts
 from shared.accounts.proconnect import urls as proconnect_urls
 from shared.console import views
 from shared.national_stats import views as statistics_views
+from shared.national_stats.activity import last_activity
 from shared.public_site import views as public_site_views
 
 admin.site.site_header = "Suivi justice — administration nationale"
@@ -18,7 +19,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", public_site_views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
-    path("console/", views.console, name="console"),
+    # The console shows each jurisdiction's last activity, read by the statistics app.
+    path("console/", views.console, {"activity": last_activity}, name="console"),
     path("statistiques/", statistics_views.national, name="national-statistics"),
     path("statistiques/export.csv", statistics_views.export, name="national-statistics-export"),
     path("deploiement/", include("onboarding.creation.urls")),

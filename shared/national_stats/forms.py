@@ -21,6 +21,12 @@ def month_label(month: date) -> str:
     return f"{MONTHS[month.month - 1]} {month.year}"
 
 
+def day_label(day: date) -> str:
+    """« 3 novembre 2026 », « 1er octobre 2026 »."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
 def current_month() -> date:
     return timezone.localdate().replace(day=1)
 

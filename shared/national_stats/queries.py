@@ -168,17 +168,63 @@ def _combine(cells: list[Cell]) -> Cell:
 
 @dataclass
 class Dashboard:
+    """Every figure of a statistics page. ``national`` and ``jurisdictions`` always cover every
+    jurisdiction (the comparison, the national average); what the page shows as *its* figures
+    (tiles, tables, charts) is the scope: the chosen jurisdiction when there is one."""
+
     filters: Filters
     months: list[date]
     national: dict[date, Cell]  # month -> every jurisdiction added up
     national_total: Cell
-    jurisdictions: list[tuple[Jurisdiction, Cell]]  # over the period
+    jurisdictions: list[tuple[Jurisdiction, Cell]]  # over the period, every jurisdiction
     selected: dict[date, Cell] | None  # the filtered jurisdiction, month by month
     go_live: list[dict]
+    went_live: dict[date, list[Jurisdiction]] = field(default_factory=dict)  # month -> live then
+
+    @property
+    def scope(self) -> dict[date, Cell]:
+        """Month by month, the figures of the page: the chosen jurisdiction's, or national."""
+        return self.national if self.selected is None else self.selected
+
+    @property
+    def scope_total(self) -> Cell:
+        if self.filters.jurisdiction is None:
+            return self.national_total
+        mine = [cell for j, cell in self.jurisdictions if j.pk == self.filters.jurisdiction.pk]
+        return mine[0] if mine else Cell()
+
+    @property
+    def scope_jurisdictions(self) -> list[tuple[Jurisdiction, Cell]]:
+        if self.filters.jurisdiction is None:
+            return self.jurisdictions
+        return [(j, cell) for j, cell in self.jurisdictions if j.pk == self.filters.jurisdiction.pk]
+
+
+def went_live_month(jurisdiction) -> date | None:
+    """The jurisdiction's local month of going live (as the month rows count months)."""
+    if jurisdiction.went_live_at is None:
+        return None
+    return timezone.localdate(jurisdiction.went_live_at, jurisdiction.zone).replace(day=1)
+
+
+def went_live_by_month(filters: Filters) -> dict[date, list[Jurisdiction]]:
+    """The jurisdictions that went live in each month of the period (the chosen one only, when
+    there is one): a few rows of the public schema, whatever their figures."""
+    candidates = Jurisdiction.objects.tenants().filter(went_live_at__isnull=False)
+    if filters.jurisdiction is not None:
+        candidates = candidates.filter(pk=filters.jurisdiction.pk)
+    months: dict[date, list[Jurisdiction]] = {}
+    for jurisdiction in candidates.order_by("name"):
+        month = went_live_month(jurisdiction)
+        if filters.first_month <= month <= filters.last_month:
+            months.setdefault(month, []).append(jurisdiction)
+    return months
 
 
 def dashboard(filters: Filters, months: list[date]) -> Dashboard:
-    # National figures ignore the jurisdiction filter; it selects the series drawn beside them.
+    """One filtered query path: the month rows of the period and type, every jurisdiction, read
+    once; the chosen jurisdiction's figures are a subset of the same cells (so they always add up
+    to the national ones)."""
     national_filters = Filters(
         filters.first_month, filters.last_month, None, filters.appointment_type
     )
@@ -208,14 +254,23 @@ def dashboard(filters: Filters, months: list[date]) -> Dashboard:
         if jurisdiction.went_live_at is not None
         and (filters.jurisdiction is None or jurisdiction == filters.jurisdiction)
     ]
-    return Dashboard(filters, months, national, national_total, per_jurisdiction, selected, go_live)
+    return Dashboard(
+        filters,
+        months,
+        national,
+        national_total,
+        per_jurisdiction,
+        selected,
+        go_live,
+        went_live_by_month(filters),
+    )
 
 
 def before_after(jurisdiction, months: dict[date, Cell]) -> dict:
     """Attendance in the period's months before the go-live month and after it (the go-live
     month itself mixes both and is left out). Months are the jurisdiction's local months, as in
     the month rows: going live at 00:30 on the 1st in Paris is in that month, not the UTC one."""
-    live = timezone.localdate(jurisdiction.went_live_at, jurisdiction.zone).replace(day=1)
+    live = went_live_month(jurisdiction)
     before = _combine([one for month, one in months.items() if month < live])
     after = _combine([one for month, one in months.items() if month > live])
     return {"jurisdiction": jurisdiction, "went_live": live, "before": before, "after": after}
@@ -260,7 +315,7 @@ def figures_version() -> str:
 
 def cached_dashboard(filters: Filters, months: list[date], version: str) -> Dashboard:
     """The dashboard of these filters, computed once per refresh of the figures."""
-    key = "national_stats:{}:{}:{}:{}:{}".format(
+    key = "national_stats:v2:{}:{}:{}:{}:{}".format(
         version,
         filters.first_month,
         filters.last_month,

@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -19,10 +20,18 @@ from tenants.permissions import Action, action_required
 
 from .constants import SMALL_NUMBER
 from .export import csv_rows
-from .forms import StatisticsFilterForm, default_period, month_label, months_of
+from .forms import StatisticsFilterForm, day_label, default_period, month_label, months_of
 from .models import Refresh
-from .presentation import cell_row, chart_data, go_live_rows, monthly_rows
-from .queries import Filters, cached_dashboard, figures_version, portal_use
+from .presentation import (
+    attendance_explanation,
+    cell_row,
+    chart_data,
+    go_live_rows,
+    monthly_rows,
+    scope_rows,
+    sms_explanation,
+)
+from .queries import Filters, cached_dashboard, figures_version, portal_use, went_live_month
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +55,7 @@ def national(request):
         context["form"] = form
     filters = form.filters()
     version = figures_version()
-    key = f"national_stats:page:{version}:{request.get_full_path()}"
+    key = f"national_stats:page:v2:{version}:{request.get_full_path()}"
     try:
         figures_html = cache.get(key)
     except Exception:  # Redis down: rendered each time
@@ -67,25 +76,25 @@ def national(request):
 
 
 def _render_figures(request, filters, version, context) -> str:
-    """The figures of the console: computed and rendered once per refresh of the figures."""
+    """The figures of the console: computed and rendered once per refresh of the figures. Every
+    figure (tiles, charts, tables) comes from the same dashboard and follows the filters."""
     board = cached_dashboard(filters, months_of(filters), version)
-    national_rows = monthly_rows(board.months, board.national, hide=True)
-    selected_rows = None
-    if board.selected is not None:
-        selected_rows = monthly_rows(board.months, board.selected, hide=True)
-        for row, mine in zip(national_rows, selected_rows, strict=True):
-            row["mine"] = mine
+    rows = scope_rows(board)
     figures = {
         **context,
         "board": board,
-        "national_rows": national_rows,
-        "selected_rows": selected_rows,
-        "total": cell_row(board.national_total, hide=True),
+        "scope_name": board.filters.jurisdiction.name if board.filters.jurisdiction else None,
+        "rows": rows,
+        "type_label": dict(context["form"].fields["type"].choices).get(filters.appointment_type),
+        "total": cell_row(board.scope_total, hide=True),
         "jurisdiction_rows": [
-            {"jurisdiction": j, **cell_row(cell, hide=True)} for j, cell in board.jurisdictions
+            {"jurisdiction": j, **cell_row(cell, hide=True)}
+            for j, cell in board.scope_jurisdictions
         ],
         "go_live": go_live_rows(board),
         "chart": chart_data(board),
+        "sms_explanation": sms_explanation(board, rows),
+        "attendance_explanation": attendance_explanation(rows),
         "export_query": request.GET.urlencode(),
         "portal_rows": [
             {"label": month_label(row["month"]), **row}
@@ -150,5 +159,11 @@ def jurisdiction(request):
             "national_total": cell_row(board.national_total, hide=True),
             "chart": chart_data(board, national_label="Moyenne nationale"),
             "small_number": SMALL_NUMBER,
+            "live_month": went_live_month(mine),
+            "live_day": (
+                day_label(timezone.localdate(mine.went_live_at, mine.zone))
+                if mine.went_live_at
+                else None
+            ),
         },
     )

@@ -125,7 +125,7 @@ def test_filtering_on_one_jurisdiction_and_one_type(world, national):
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert '<th scope="col">Juridiction Alpha</th>' in body  # its own series beside France
+    assert '<th scope="col">Présence (Juridiction Alpha)</th>' in body  # its own figures
     none = national.get("/statistiques/", {"type": "sortie-audience-spip"})
     assert none.status_code == 400  # no figures for that type: not a choice
     assert "Type de rendez-vous inconnu : « sortie-audience-spip »." in none.content.decode()
