@@ -161,3 +161,16 @@ def test_an_agents_morning_from_the_home(page, live_url, committed_db):
     expect(page.locator("#a-traiter")).to_contain_text("Aucune absence à rappeler")
     mine = [error for error in errors if not _known_site_wide(error)]
     assert mine == [], "\n".join(mine)
+
+
+def test_a_local_admin_sees_the_jurisdictions_health_on_the_home(page, live_url, committed_db):
+    alpha = committed_db["alpha"]
+    admin = MembershipFactory(jurisdiction=alpha, role=Role.LOCAL_ADMIN).user
+    base = live_url.format(host="alpha.localhost")
+    sign_in_through_pages(page, base + "/", admin)
+    expect(page).to_have_url(base + "/tableau-de-bord/")
+    expect(page.locator("#sante")).to_contain_text("Aucun SMS en échec sur les 7 derniers jours")
+    expect(page.locator("main")).to_contain_text("Rôle : administrateur local")
+    # Nothing of the day to show: the page says so, with the choice of another display.
+    expect(page.locator("main")).to_contain_text("Aucun rendez-vous aujourd'hui")
+    assert_accessible(page, context="agent home of a local admin")
