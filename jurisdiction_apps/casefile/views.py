@@ -111,6 +111,19 @@ def _lowered(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+def _search(request):
+    """The home's person search (POST): its form, its results (None when the form is wrong) and
+    the response's status."""
+    form = SearchForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["q"].strip():
+        form.add_error("q", EMPTY_SEARCH)
+    if not form.is_valid():
+        return form, None, 400
+    text = form.cleaned_data["q"].strip()
+    people, total = agent_day.search_people(text, request.tenant.phone_region)
+    return form, {"query": text, "people": people, "total": total}, 200
+
+
 @action_required(Action.VIEW_PEOPLE)
 def home(request):
     """The agent's day: today's appointments with one-click outcomes, what waits, a search to
@@ -128,18 +141,10 @@ def home(request):
     )
     if not valid:
         messages.error(request, UNKNOWN_SCOPE)
-    search = None
     if request.method == "POST":
-        form = SearchForm(request.POST)
-        text = form.cleaned_data["q"].strip() if form.is_valid() else ""
-        if form.is_valid() and not text:
-            form.add_error("q", EMPTY_SEARCH)
-        if form.is_valid():
-            people, total = agent_day.search_people(text, request.tenant.phone_region)
-            search = {"query": text, "people": people, "total": total}
-        status = 200 if form.is_valid() else 400
+        form, search, status = _search(request)
     else:
-        form, status = SearchForm(), 200
+        form, search, status = SearchForm(), None, 200
     appointments, more = agent_day.day_appointments(scope, zone, now)
     memberships = memberships_with_links(request)
     return render(
@@ -163,8 +168,6 @@ def home(request):
             "search_shown": agent_day.SEARCH_RESULTS_SHOWN,
             "health": agent_day.health(now) if can(membership, Action.VIEW_STATISTICS) else None,
             "health_days": {
-                "sms": agent_day.HEALTH_SMS_DAYS,
-                "outcome": agent_day.HEALTH_OUTCOME_DAYS,
                 "slots": agent_day.HEALTH_SLOT_DAYS,
                 "threshold": agent_day.LOW_FREE_PLACES,
             },
