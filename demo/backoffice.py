@@ -103,6 +103,9 @@ DEMO_APPI_PREFIX = "20200"
 PAST_OPEN_DAYS = 20  # the past appointments spread over the last 20 open days
 UPCOMING_OPEN_DAYS = 10  # the upcoming ones over the next 10
 BOOKING_MARGIN = timedelta(hours=1)  # an upcoming demo appointment starts at least this late
+# The day of each agent who holds appointments, on the home (casefile): on an open day, these
+# local times, the past ones still to be recorded.
+TODAY_TIMES = (time(9), time(10, 30), time(14), time(16))
 
 
 @transaction.atomic
@@ -117,6 +120,7 @@ def seed_backoffice(jurisdiction, *, holders: list, booker) -> None:
     if not Place.objects.filter(kind=PlaceKind.OFFICE).exists():
         _create_backoffice(jurisdiction, holders=holders, booker=booker)
     book_upcoming(jurisdiction, booker=booker)
+    book_today(jurisdiction, holders=holders, booker=booker)
 
 
 def _create_backoffice(jurisdiction, *, holders: list, booker) -> None:
@@ -296,6 +300,61 @@ def book_upcoming(jurisdiction, *, booker) -> int:
             acting_user=booker,
         )
         booked += 1
+    return booked
+
+
+def book_today(jurisdiction, *, holders: list, booker) -> int:
+    """A morning worth seeing on each holder's home: on an open day of the jurisdiction, an
+    appointment at each of TODAY_TIMES, those already past left to record ("À renseigner").
+
+    Nothing on a closed day (no appointment is ever on one). A holder who already has as many
+    appointments today is left as is: a second run the same day books nothing. A time less than
+    BOOKING_MARGIN ahead is skipped (neither past nor bookable). Returns how many were booked.
+    """
+    zone = jurisdiction.zone
+    departements = jurisdiction.departement_list
+    now = timezone.now()
+    today = timezone.localdate(now, timezone=zone)
+    team = Agenda.objects.filter(name="Équipe 1", place__kind=PlaceKind.OFFICE).first()
+    follow_up = AppointmentType.objects.filter(code="convocation-suivi-spip").first()
+    if not holders or team is None or follow_up is None or not is_open_day(today, departements):
+        return 0
+    start = local_datetime(today, time(0), zone)
+    end = local_datetime(today + timedelta(days=1), time(0), zone)
+    todays = Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    busy_people = set(todays.values_list("person_id", flat=True))
+    free = iter([person for person in demo_people() if person.pk not in busy_people])
+    # Past times are booked on the next open day, then moved back (as _create_backoffice does).
+    next_open_day = next(open_days(today + timedelta(days=1), departements))
+    booked = 0
+    for holder in holders:
+        held = set(todays.filter(assigned_agent=holder).values_list("starts_at", flat=True))
+        if len(held) >= len(TODAY_TIMES):
+            continue
+        for at in TODAY_TIMES:
+            instant = local_datetime(today, at, zone)
+            past = instant <= now
+            if instant in held or (not past and instant <= now + BOOKING_MARGIN):
+                continue
+            person = next(free, None)
+            if person is None:
+                return booked
+            appointment = book(
+                BookingRequest(
+                    person=person,
+                    appointment_type=follow_up,
+                    place=team.place,
+                    agenda=team,
+                    starts_at=local_datetime(next_open_day, at, zone) if past else instant,
+                    assigned_agent=holder,
+                ),
+                acting_user=booker,
+            )
+            if past:
+                Appointment.objects.filter(pk=appointment.pk).update(starts_at=instant)
+                appointment.refresh_from_db()
+                sms_demo.settle_past(appointment)
+            booked += 1
     return booked
 
 

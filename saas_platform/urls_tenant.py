@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from jurisdiction_apps.casefile import urls as casefile_urls
+from jurisdiction_apps.casefile import views as casefile_views
 from jurisdiction_apps.organisation import urls as organisation_urls
 from jurisdiction_apps.people import urls as people_urls
 from jurisdiction_apps.scheduling import slot_urls
@@ -24,7 +25,8 @@ scheduling_section = (
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    # The agent's home: the day's work (casefile reads every app it shows; tenants cannot).
+    path("tableau-de-bord/", casefile_views.home, name="dashboard"),
     path("changer/<slug:slug>/", views.switch, name="switch-jurisdiction"),
     path("", include(proconnect_urls.jurisdiction_patterns)),
     path("connexion/relais/<str:token>/", views.accept_handoff, name="accept-handoff"),

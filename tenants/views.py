@@ -1,4 +1,6 @@
-"""Pages of a jurisdiction host: home with sign-in, dashboard, switching jurisdiction."""
+"""Pages of a jurisdiction host: home with sign-in, switching jurisdiction. The agent's home
+after sign-in ("dashboard") is jurisdiction_apps/casefile's, which lists the agent's other
+jurisdictions with ``memberships_with_links``."""
 
 import logging
 
@@ -39,15 +41,6 @@ def home(request):
     if request.user.is_authenticated and request.membership is not None:
         return redirect("dashboard")
     return render(request, "tenants/home.html")
-
-
-@login_required
-def dashboard(request):
-    return render(
-        request,
-        "tenants/dashboard.html",
-        {"memberships": memberships_with_links(request)},
-    )
 
 
 @login_required

@@ -1,20 +1,25 @@
 """The pages that show a whole file: a person's (appointments, timeline, SMS failure), their audit
-trail, and an appointment's (history, SMS). They read every app below; none of those reads them.
+trail, and an appointment's (history, SMS); and the agent's home, the day's work. They read every
+app below; none of those reads them.
 """
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from jurisdiction_apps.notifications import queries as sms_queries
 from jurisdiction_apps.people import services as people_services
+from jurisdiction_apps.people.forms import SearchForm
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.portal.services.messages import team_read_entries
+from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment
 from jurisdiction_apps.scheduling.views import OUTCOME_ACTIONS
-from tenants.permissions import Action, action_required
+from tenants.permissions import Action, action_required, can
+from tenants.views import memberships_with_links
 
-from . import history
+from . import agent_day, history
 
 VIEWS_PAGE_SIZE = 100
 PORTAL_READS_SHOWN = 100
@@ -93,4 +98,80 @@ def person_audit(request, pk: int):
             "portal_reads_shown": PORTAL_READS_SHOWN,
             **trail,
         },
+    )
+
+
+# One click per outcome, named as the state it records (the appointment's badge then says it).
+HOME_OUTCOMES = [(kind, AppointmentState(kind).label) for kind, _ in OUTCOME_ACTIONS]
+UNKNOWN_SCOPE = "Cet affichage n'existe pas ou plus : voici l'affichage par défaut."
+EMPTY_SEARCH = "Saisissez un nom, un numéro de téléphone ou un numéro APPI."
+
+
+def _lowered(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+def _search(request):
+    """The home's person search (POST): its form, its results (None when the form is wrong) and
+    the response's status."""
+    form = SearchForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["q"].strip():
+        form.add_error("q", EMPTY_SEARCH)
+    if not form.is_valid():
+        return form, None, 400
+    text = form.cleaned_data["q"].strip()
+    people, total = agent_day.search_people(text, request.tenant.phone_region)
+    return form, {"query": text, "people": people, "total": total}, 200
+
+
+@action_required(Action.VIEW_PEOPLE)
+def home(request):
+    """The agent's day: today's appointments with one-click outcomes, what waits, a search to
+    book from, and the jurisdiction's health for its managers.
+
+    The search is sent by POST: a name or a phone never goes into a URL (nor into the server's
+    access logs). The display choice (``vue``) is a GET parameter holding ids only.
+    """
+    membership = request.membership
+    zone = request.tenant.zone
+    now = timezone.now()
+    agendas = agent_day.agenda_choices()
+    scope, valid = agent_day.resolve_scope(
+        request.GET.get("vue", ""), user=request.user, membership=membership, agendas=agendas
+    )
+    if not valid:
+        messages.error(request, UNKNOWN_SCOPE)
+    if request.method == "POST":
+        form, search, status = _search(request)
+    else:
+        form, search, status = SearchForm(), None, 200
+    appointments, more = agent_day.day_appointments(scope, zone, now)
+    memberships = memberships_with_links(request)
+    return render(
+        request,
+        "casefile/home.html",
+        {
+            "today": timezone.localtime(now, zone).date(),
+            "now": now,
+            "role_label": _lowered(membership.get_role_display()),
+            "scope": scope,
+            "holds_appointments": agent_day.holds_appointments(membership),
+            "agendas": agendas,
+            "appointments": appointments,
+            "more_appointments": more,
+            "outcome_actions": HOME_OUTCOMES,
+            "can_record": can(membership, Action.RECORD_OUTCOME),
+            "can_book": can(membership, Action.BOOK),
+            "counters": agent_day.counters(scope, membership, now),
+            "form": form,
+            "search": search,
+            "search_shown": agent_day.SEARCH_RESULTS_SHOWN,
+            "health": agent_day.health(now) if can(membership, Action.VIEW_STATISTICS) else None,
+            "health_days": {
+                "slots": agent_day.HEALTH_SLOT_DAYS,
+                "threshold": agent_day.LOW_FREE_PLACES,
+            },
+            "memberships": memberships if len(memberships) > 1 else [],
+        },
+        status=status,
     )

@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from demo.backoffice import demo_people
+from demo.backoffice import TODAY_TIMES, demo_people
 from demo.jurisdictions import DEMO_JURISDICTIONS, HISTORY_SLUGS, seed_demo
 from demo.portal import DEMO_PHONE
 from jurisdiction_apps.notifications.constants import PENDING_STATES, MessageState
@@ -24,11 +24,11 @@ from jurisdiction_apps.notifications.models import Message
 from jurisdiction_apps.portal.models import ChangeRequest
 from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment, Slot
-from jurisdiction_apps.scheduling.queries import NO_SHOW_WINDOW_DAYS
-from jurisdiction_apps.scheduling.territory import is_open_day
+from jurisdiction_apps.scheduling.queries import NO_SHOW_WINDOW_DAYS, local_day_bounds
+from jurisdiction_apps.scheduling.territory import is_open_day, local_datetime
 from shared.national_stats.models import AppointmentMonth
-from tenants.constants import JurisdictionStatus
-from tenants.models import Jurisdiction
+from tenants.constants import APPOINTMENT_HOLDER_ROLES, JurisdictionStatus
+from tenants.models import Jurisdiction, Membership
 from tenants.services import create_jurisdiction
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -108,6 +108,21 @@ def _broken_promises(jurisdiction) -> list[str]:
             broken.append("the worklist 'Absences' is empty")
         if not Slot.objects.future().exists():
             broken.append("no slot ahead")
+        today = _local_day(now, jurisdiction)
+        if is_open_day(today, departements):  # the agent's home shows a day (demo/backoffice.py)
+            start, end = local_day_bounds(today, jurisdiction.zone)
+            holders = Membership.objects.active().filter(
+                jurisdiction=jurisdiction, role__in=APPOINTMENT_HOLDER_ROLES
+            )
+            first_time = local_datetime(today, TODAY_TIMES[0], jurisdiction.zone)
+            for user_id in holders.values_list("user_id", flat=True):
+                day = Appointment.objects.filter(
+                    assigned_agent_id=user_id, starts_at__gte=start, starts_at__lt=end
+                )
+                if not day.exists():
+                    broken.append(f"agent {user_id} has no appointment today on the home")
+                elif now > first_time and not day.awaiting_outcome().exists():
+                    broken.append(f"agent {user_id} has nothing of today to record")
         past = Message.objects.filter(appointment__starts_at__lt=now)
         if past.filter(state__in=PENDING_STATES).exists():
             broken.append("an SMS of a past appointment is still pending")

@@ -43,7 +43,8 @@ def test_sign_in_on_jurisdiction_host_leads_to_dashboard(alpha):
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/tableau-de-bord/"
-    assert "Juge de l&#x27;application des peines" in response.content.decode()
+    # The home names the role after "Rôle :", in lower case (not "en tant que Juge…").
+    assert "Rôle : juge de l&#x27;application des peines" in response.content.decode()
 
 
 def test_wrong_password_is_refused_in_french(alpha):

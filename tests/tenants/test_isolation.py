@@ -44,7 +44,7 @@ def make_heartbeat(jurisdiction) -> Heartbeat:
 def test_member_sees_own_dashboard(alpha_client, alpha):
     response = alpha_client.get("/tableau-de-bord/", HTTP_HOST=host(alpha))
     assert response.status_code == 200
-    assert "Conseiller pénitentiaire" in response.content.decode()
+    assert "Rôle : conseiller pénitentiaire" in response.content.decode()
     assert alpha.name in response.content.decode()
 
 
