@@ -188,3 +188,16 @@ def test_group_errors_counts_a_line_once_per_cause_and_masks_values():
 )
 def test_remaining_text(done, total, elapsed, expected):
     assert remaining_text(done, total, elapsed) == expected
+
+
+def test_a_running_import_shows_a_full_progress_bar_and_never_a_question_mark(
+    alpha, officer, django_capture_on_commit_callbacks
+):
+    job = ImportJob.objects.create(jurisdiction=alpha, kind="agents", original_name="a.csv")
+    ImportJob.objects.filter(pk=job.pk).update(state="analysing")
+    body = officer.get(f"/deploiement/imports/{job.pk}/").content.decode()
+    assert '<progress class="import-progress__bar" max="100" value="0"' in body
+    assert 'temps restant : <span data-field="estimate">estimation en cours</span>' in body
+    assert "? s" not in body and "?</span>" not in body
+    progress = officer.get(f"/deploiement/imports/{job.pk}/progression.json").json()
+    assert progress["estimate"] == "estimation en cours" and not progress["finished"]
