@@ -64,7 +64,8 @@ def job_list(request, slug):
         request,
         "onboarding/import_list.html",
         {
-            "jurisdiction": jurisdiction,
+            # "target", not "jurisdiction": the layout would take the host's branding
+            "target": jurisdiction,
             "form": form,
             "can_act": can_act(request.user),
             "jobs": ImportJob.objects.filter(jurisdiction=jurisdiction)[:50],
