@@ -148,3 +148,13 @@ def test_the_checklist_links_every_item_to_where_it_is_done(opening, officer):
         "#sms-test",
     ):
         assert target in body, target
+
+
+@pytest.mark.parametrize("target", ["https://ailleurs.example/", "//ailleurs.example/x"])
+def test_a_hand_off_never_sends_to_another_site(opening, officer_user, target):
+    from tenants.handoff import issue_token
+
+    MembershipFactory(jurisdiction=opening, user=officer_user, role=Role.CPIP)
+    token = issue_token(officer_user.pk, opening.schema_name, extra={"next": target})
+    landed = Client(HTTP_HOST="gamma.localhost").get(f"/connexion/relais/{token}/")
+    assert landed.status_code == 302 and landed["Location"] == "/tableau-de-bord/"
