@@ -21,6 +21,8 @@ class ImportState(models.TextChoices):
     UPLOADED = "uploaded", "Fichier reçu"
     ANALYSING = "analysing", "Vérification en cours"
     ANALYSED = "analysed", "Aperçu prêt"
+    # The file as a whole could not be read (missing columns, encoding, format): nothing to apply.
+    REFUSED = "refused", "Fichier refusé"
     APPLYING = "applying", "Import en cours"
     APPLIED = "applied", "Importé"
     FAILED = "failed", "Échec"

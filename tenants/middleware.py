@@ -27,6 +27,23 @@ OPEN_PREFIXES = (
 OPEN_URL_NAMES = ("account_logout",)
 
 
+# What the deployment officer's temporary access (Membership.onboarding_access, ADR 0017) reaches,
+# by URL name (reversed, never hard-coded): the places, agendas and slot templates of the
+# organisation section and the SMS texts; plus the account pages (sign-out, second factor) and
+# the idle warning's routes.
+ONBOARDING_ACCESS_URL_NAMES = (
+    "organisation:places",
+    "organisation:agendas",
+    "organisation:slot_templates",
+    "notifications:templates",
+)
+ONBOARDING_ACCESS_PREFIXES = ("/comptes/",)
+
+
+def onboarding_access_prefixes() -> tuple[str, ...]:
+    return ONBOARDING_ACCESS_PREFIXES + tuple(reverse(name) for name in ONBOARDING_ACCESS_URL_NAMES)
+
+
 def open_prefixes() -> tuple[str, ...]:
     """OPEN_PREFIXES plus the paths of OPEN_URL_NAMES, reversed (never hard-coded: allauth's
     logout is ``/comptes/logout/``, not a French path)."""
@@ -70,6 +87,12 @@ class MembershipMiddleware:
                 )
                 if request.membership is None and not request.path.startswith(open_prefixes()):
                     return self.refuse(request, user)
+                if (
+                    request.membership is not None
+                    and request.membership.onboarding_access
+                    and not request.path.startswith(open_prefixes() + onboarding_access_prefixes())
+                ):
+                    return self.refuse_outside_onboarding_access(request)
             return self.get_response(request)
         finally:
             timezone.deactivate()
@@ -91,3 +114,33 @@ class MembershipMiddleware:
                 status=403,
             )
         return render(request, "errors/not_a_member.html", status=403)
+
+    @staticmethod
+    def refuse_outside_onboarding_access(request):
+        """The officer's temporary access opens a few pages only: the others say which."""
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "error": {
+                        "status": 403,
+                        "code": "onboarding_access_only",
+                        "message": "Votre accès temporaire de mise en service n'ouvre pas l'API.",
+                    }
+                },
+                status=403,
+            )
+        from django.conf import settings
+
+        from .urls_helpers import host_url
+
+        checklist = reverse(
+            "onboarding:checklist",
+            urlconf=settings.PUBLIC_SCHEMA_URLCONF,
+            kwargs={"slug": request.tenant.slug},
+        )
+        return render(
+            request,
+            "errors/onboarding_access_only.html",
+            {"checklist_url": host_url(request, settings.PLATFORM_DOMAIN, checklist)},
+            status=403,
+        )

@@ -172,6 +172,9 @@ class Membership(models.Model):
         "téléphone direct montré aux personnes suivies", max_length=20, blank=True
     )
     portal_email = models.EmailField("courriel direct montré aux personnes suivies", blank=True)
+    # The deployment officer's temporary access to a jurisdiction being opened (ADR 0017): only
+    # the pages of places, agendas, slot templates and SMS texts; ended at go-live.
+    onboarding_access = models.BooleanField("accès temporaire de mise en service", default=False)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -201,6 +204,14 @@ class JurisdictionEvent(models.Model):
         STATUS_CHANGED = "status_changed", "Changement de statut"
         SMS_TEXTS_REVIEWED = "sms_texts_reviewed", "Textes des SMS relus"
         BRANDING_CHANGED = "branding_changed", "Identité visuelle modifiée"
+        ONBOARDING_ACCESS_GRANTED = (
+            "onboarding_access_granted",
+            "Accès temporaire de mise en service ouvert",
+        )
+        ONBOARDING_ACCESS_ENDED = (
+            "onboarding_access_ended",
+            "Accès temporaire de mise en service fermé",
+        )
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -53,12 +53,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# What a deployment officer's temporary access (Membership.onboarding_access, ADR 0017) allows,
+# whatever its role: the organisation section (places, agendas, slot templates) and the SMS texts.
+ONBOARDING_ACCESS_ACTIONS = frozenset({Action.MANAGE_PLACES, Action.MANAGE_SMS_TEXTS})
+
+
 def role_can(role: str | None, action: str) -> bool:
     return role is not None and role in PERMISSIONS[action]
 
 
 def can(membership, action: str) -> bool:
-    return membership is not None and role_can(membership.role, action)
+    if membership is None:
+        return False
+    if getattr(membership, "onboarding_access", False):
+        return action in ONBOARDING_ACCESS_ACTIONS
+    return role_can(membership.role, action)
 
 
 def action_required(action: str):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 
-from .constants import JurisdictionStatus
+from .constants import JurisdictionStatus, Role
 from .models import Domain, Jurisdiction, JurisdictionEvent, Membership
 from .signals import jurisdiction_schema_ready
 
@@ -233,7 +233,65 @@ def set_status(jurisdiction: Jurisdiction, status: str, *, acting_user=None, rea
             actor=acting_user,
             details={"from": previous, "to": status, "reason": reason},
         )
+        if previous == JurisdictionStatus.ONBOARDING:
+            end_onboarding_access(locked, acting_user=acting_user, reason=status)
     return locked
+
+
+# --- the deployment officer's temporary access (ADR 0017) -----------------------------------
+class OnboardingAccessRefused(Exception):
+    """The temporary access cannot be opened; the message is French."""
+
+
+def grant_onboarding_access(jurisdiction: Jurisdiction, user) -> Membership | None:
+    """Open to ``user`` (a deployment officer) the pages of places, agendas, slot templates and
+    SMS texts of a jurisdiction being opened: an active membership marked ``onboarding_access``,
+    recorded as a jurisdiction event. Idempotent. None when the user is already a member of the
+    jurisdiction (a real membership: nothing to open)."""
+    with transaction.atomic():
+        locked = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+        if locked.status != JurisdictionStatus.ONBOARDING:
+            raise OnboardingAccessRefused(
+                "Cette juridiction n'est plus en cours d'ouverture : l'accès temporaire de mise "
+                "en service est fermé. Demandez à son administrateur local de vous ajouter."
+            )
+        existing = Membership.objects.active().filter(user=user, jurisdiction=locked).first()
+        if existing is not None:
+            return existing if existing.onboarding_access else None
+        membership = Membership.objects.create(
+            user=user, jurisdiction=locked, role=Role.LOCAL_ADMIN, onboarding_access=True
+        )
+        JurisdictionEvent.objects.create(
+            jurisdiction=locked,
+            kind=JurisdictionEvent.Kind.ONBOARDING_ACCESS_GRANTED,
+            actor=user,
+            details={"user_id": user.pk, "membership_id": membership.pk},
+        )
+    return membership
+
+
+def end_onboarding_access(jurisdiction: Jurisdiction, *, acting_user=None, reason: str = "") -> int:
+    """Close every temporary access to ``jurisdiction`` (at go-live: ``set_status`` calls it),
+    one jurisdiction event each. Returns how many were closed."""
+    ended = 0
+    with transaction.atomic():
+        for membership in Membership.objects.active().filter(
+            jurisdiction=jurisdiction, onboarding_access=True
+        ):
+            membership.is_active = False
+            membership.save(update_fields=["is_active"])
+            JurisdictionEvent.objects.create(
+                jurisdiction=jurisdiction,
+                kind=JurisdictionEvent.Kind.ONBOARDING_ACCESS_ENDED,
+                actor=acting_user,
+                details={
+                    "user_id": membership.user_id,
+                    "membership_id": membership.pk,
+                    "reason": reason,
+                },
+            )
+            ended += 1
+    return ended
 
 
 def grant_membership(user, jurisdiction: Jurisdiction, role: str) -> Membership:

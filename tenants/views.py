@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .handoff import CARRIED_SESSION_KEYS, consume_token_payload, issue_token
@@ -72,4 +73,11 @@ def accept_handoff(request, token):
     for key in CARRIED_SESSION_KEYS:
         if key in carried:
             request.session[key] = carried[key]
+    # Where the issuer sends the agent on this host (the officer's checklist links): a path of
+    # this host only, carried in the token's server-side payload, never in the URL.
+    target = payload["extra"].get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
     return redirect("dashboard")

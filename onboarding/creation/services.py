@@ -26,7 +26,12 @@ from onboarding.models import CreationRequest, TestSms
 from shared.sms_texts.encoding import UCS2, measure
 from tenants.constants import JurisdictionStatus
 from tenants.models import Jurisdiction, JurisdictionEvent
-from tenants.services import JurisdictionSpec, set_status
+from tenants.services import (
+    JurisdictionSpec,
+    OnboardingAccessRefused,
+    grant_onboarding_access,
+    set_status,
+)
 
 from . import checklist, tasks
 from .preparation import save_logo
@@ -202,6 +207,16 @@ def confirm_test_sms(jurisdiction: Jurisdiction, code: str, *, acting_user) -> T
     if left <= 0:
         raise OnboardingError("Code erroné. Trop de codes erronés : envoyez un nouveau SMS.")
     raise OnboardingError(f"Code erroné. Il vous reste {left} essai{'s' if left > 1 else ''}.")
+
+
+# --- the officer's pages on the jurisdiction host (ADR 0017) -------------------------------------
+def open_access(jurisdiction: Jurisdiction, *, acting_user):
+    """Open (or keep) the officer's temporary access to the jurisdiction being opened; the
+    membership (None when the officer is already a member). Recorded as a jurisdiction event."""
+    try:
+        return grant_onboarding_access(jurisdiction, acting_user)
+    except OnboardingAccessRefused as error:
+        raise OnboardingError(str(error)) from error
 
 
 # --- SMS texts review ----------------------------------------------------------------------------

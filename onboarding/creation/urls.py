@@ -15,5 +15,6 @@ urlpatterns = [
     path("juridictions/<slug:slug>/sms-test/", views.test_sms_send, name="test-sms"),
     path("juridictions/<slug:slug>/sms-test/code/", views.test_sms_confirm, name="test-sms-code"),
     path("juridictions/<slug:slug>/textes-sms/", views.sms_review, name="sms-review"),
+    path("juridictions/<slug:slug>/ouvrir/<slug:page>/", views.open_on_host, name="open-on-host"),
     path("juridictions/<slug:slug>/mise-en-service/", views.go_live, name="go-live"),
 ]

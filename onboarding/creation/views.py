@@ -1,9 +1,11 @@
 """Screens of onboarding on the public host: create a jurisdiction, follow its preparation, its
 go-live checklist, its branding. Deployment officers act; the national team may look."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -11,13 +13,26 @@ from onboarding.constants import CreationState
 from onboarding.models import CreationRequest, TestSms
 from onboarding.permissions import can_act, officer_required, viewer_required
 from tenants.constants import JurisdictionStatus
+from tenants.handoff import CARRIED_SESSION_KEYS, issue_token
 from tenants.models import Jurisdiction
-from tenants.urls_helpers import jurisdiction_home_url
+from tenants.urls_helpers import host_url, jurisdiction_home_url
 
 from . import checklist, services
 from .forms import BrandingForm, CreationForm, OverrideForm, TestCodeForm, TestSmsForm
 
 REFRESH_SECONDS = 1
+
+# The checklist's items done on the jurisdiction's host, under the officer's temporary access
+# (ADR 0017): the path segment of the link → the URL name on the jurisdiction host.
+HOST_PAGES = {
+    "lieux": "organisation:places",
+    "agendas": "organisation:agendas",
+    "modeles-de-creneaux": "organisation:slot_templates",
+    "textes-sms": "notifications:templates",
+}
+# The officer's public-host session remembers which jurisdictions' SMS texts they opened: the
+# review is confirmed after reading them.
+TEXTS_OPENED_KEY = "onboarding_sms_texts_opened"
 
 
 @viewer_required
@@ -92,6 +107,7 @@ def _checklist_page(request, jurisdiction, **forms):
         "code_form": forms.get("code_form") or TestCodeForm(),
         "override_form": forms.get("override_form") or OverrideForm(),
         "is_onboarding": jurisdiction.status == JurisdictionStatus.ONBOARDING,
+        "texts_opened": jurisdiction.slug in request.session.get(TEXTS_OPENED_KEY, []),
     }
     return render(request, "onboarding/checklist.html", context, status=forms.get("status", 200))
 
@@ -171,8 +187,43 @@ def test_sms_confirm(request, slug: str):
 
 @officer_required
 @require_POST
+def open_on_host(request, slug: str, page: str):
+    """Open the officer's temporary access (recorded) and hand the session over to the
+    jurisdiction's host, on the page where the checklist item is done."""
+    jurisdiction = _jurisdiction(slug)
+    if page not in HOST_PAGES:
+        raise Http404
+    domain = jurisdiction.primary_domain_name()
+    if domain is None:
+        messages.error(request, "Cette juridiction n'a pas encore d'adresse : réessayez.")
+        return redirect("onboarding:checklist", slug=slug)
+    try:
+        services.open_access(jurisdiction, acting_user=request.user)
+    except services.OnboardingError as error:
+        messages.error(request, str(error))
+        return redirect("onboarding:checklist", slug=slug)
+    if page == "textes-sms":
+        opened = set(request.session.get(TEXTS_OPENED_KEY, []))
+        request.session[TEXTS_OPENED_KEY] = sorted(opened | {slug})
+    carried = {key: request.session[key] for key in CARRIED_SESSION_KEYS if key in request.session}
+    target = reverse(HOST_PAGES[page], urlconf=settings.ROOT_URLCONF)
+    token = issue_token(
+        request.user.pk, jurisdiction.schema_name, extra={"session": carried, "next": target}
+    )
+    return redirect(host_url(request, domain, f"/connexion/relais/{token}/"))
+
+
+@officer_required
+@require_POST
 def sms_review(request, slug: str):
     jurisdiction = _jurisdiction(slug)
+    if slug not in request.session.get(TEXTS_OPENED_KEY, []):
+        messages.error(
+            request,
+            "Lisez d'abord les textes des SMS (bouton « Lire les textes des SMS ») : la relecture "
+            "se confirme après les avoir lus.",
+        )
+        return redirect("onboarding:checklist", slug=slug)
     services.confirm_sms_review(jurisdiction, acting_user=request.user)
     messages.success(request, "Relecture des textes des SMS enregistrée.")
     return redirect("onboarding:checklist", slug=slug)

@@ -659,6 +659,15 @@ class AppointmentsImporter(Importer):
             if data["assigned_agent_id"] is None:
                 data["assigned_agent_id"] = found["assigned_agent_id"]  # not said: kept
                 same = all(found[name] == data[name] for name in WRITTEN_FIELDS)
+            if (
+                data["agenda_id"] is None
+                and not entry.agenda_name
+                and found["place_id"] == data["place_id"]
+            ):
+                # Not said (an .ics names the place, not the agenda): the agenda is kept, so
+                # that an agenda's .ics imported after the CSV does not take it away.
+                data["agenda_id"] = found["agenda_id"]
+                same = all(found[name] == data[name] for name in WRITTEN_FIELDS)
             data["previous_state"] = found["state"]
             action = Action.UNCHANGED if same and not data["person_phone"] else Action.UPDATE
             plan.rows.append(

@@ -18,14 +18,23 @@ from .appointments import AppointmentsImporter
 from .base import ImportRefused, Plan
 from .people import PeopleImporter
 from .places import PlacesImporter
+from .summary import remaining_text
 
+# In the order of an opening (each kind refers to what the ones before it created).
 IMPORTERS = {
-    ImportKind.PEOPLE: PeopleImporter,
     ImportKind.AGENTS: AgentsImporter,
-    ImportKind.APPOINTMENTS: AppointmentsImporter,
     ImportKind.PLACES: PlacesImporter,
+    ImportKind.PEOPLE: PeopleImporter,
+    ImportKind.APPOINTMENTS: AppointmentsImporter,
 }
 PROGRESS_TIMEOUT = 24 * 3600
+PHASE_LABELS = {"analyse": "Vérification des lignes", "apply": "Import des lignes"}
+FINISHED_STATES = (
+    ImportState.ANALYSED,
+    ImportState.REFUSED,
+    ImportState.APPLIED,
+    ImportState.FAILED,
+)
 SUPPORTED_KINDS = tuple(IMPORTERS)
 
 
@@ -79,16 +88,18 @@ def read_progress(job: ImportJob) -> dict:
     with schema_context(schema_of(job)):
         raw = cache.get(progress_key(job.pk)) or {}
     done, total = raw.get("done", 0), raw.get("total", 0)
-    finished = job.state in (ImportState.ANALYSED, ImportState.APPLIED, ImportState.FAILED)
+    finished = job.state in FINISHED_STATES
     if finished:
         done = total = total or job.total_rows
     elapsed = max(time.time() - raw.get("started_at", time.time()), 0.001)
     rate = done / elapsed if done else 0
     left = (total - done) / rate if rate and total else None
     return {
+        "estimate": "" if finished else remaining_text(done, total, elapsed),
         "state": job.state,
         "state_label": job.get_state_display(),
         "phase": raw.get("phase", ""),
+        "phase_label": PHASE_LABELS.get(raw.get("phase", ""), "Préparation"),
         "done": done,
         "total": total,
         "percent": 100 if finished else (round(100 * done / total) if total else 0),
@@ -113,7 +124,8 @@ def run_analysis(job: ImportJob) -> Plan:
     job.preview = plan.preview()
     job.total_rows, job.processed_rows = plan.total_rows, plan.total_rows
     job.encoding, job.delimiter = plan.encoding, plan.delimiter
-    job.state, job.finished_at = ImportState.ANALYSED, timezone.now()
+    job.state = ImportState.REFUSED if plan.file_error else ImportState.ANALYSED
+    job.finished_at = timezone.now()
     job.save()
     return plan
 

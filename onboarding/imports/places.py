@@ -14,7 +14,7 @@ from django.db import transaction
 
 from jurisdiction_apps.core.audit import acting_as
 from jurisdiction_apps.organisation.constants import PlaceKind, ServiceKind
-from jurisdiction_apps.organisation.models import Agenda, Place, Service
+from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place, Service
 from jurisdiction_apps.people.normalisation import search_key
 
 from .base import Action, Column, Importer, Plan, PlannedRow, RowError, quiet_triggers, text
@@ -211,6 +211,27 @@ class PlacesImporter(Importer):
             row.data.update(values)
         plan.rows.sort(key=lambda row: row.line)
 
+    @staticmethod
+    def _offer_service_types(places) -> None:
+        """A new place offers the active appointment types of its service (the SPIP's types at
+        a SPIP office, the court's at a court's), so that its agendas can be given slot templates
+        and bookings at once; the local admin narrows the list on the place's page."""
+        kinds = dict(Service.objects.values_list("id", "kind"))
+        types: dict[str, list[int]] = {}
+        for type_id, service_kind in AppointmentType.objects.active().values_list(
+            "id", "service_kind"
+        ):
+            types.setdefault(service_kind, []).append(type_id)
+        through = Place.appointment_types.through
+        through.objects.bulk_create(
+            [
+                through(place_id=place.pk, appointmenttype_id=type_id)
+                for place in places
+                if place.service_id in kinds
+                for type_id in types.get(kinds[place.service_id], [])
+            ]
+        )
+
     def apply(self, plan: Plan, *, acting_user, valid_only: bool = False) -> dict:
         self.check_applicable(plan, valid_only=valid_only)
         rows = [row for row in plan.rows if row.action in (Action.CREATE, Action.UPDATE)]
@@ -229,6 +250,7 @@ class PlacesImporter(Importer):
             )
             for row, place in zip(creates, places, strict=True):
                 row.existing_id = place.pk
+            self._offer_service_types(places)
             updates = [row for row in rows if row.action == Action.UPDATE]
             Place.objects.bulk_update(
                 [

@@ -2,8 +2,7 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,9 +12,10 @@ from onboarding.permissions import can_act, officer_required, viewer_required
 from shared.accounts.session_guard import passive
 from tenants.models import Jurisdiction
 
-from . import jobs, services
+from . import guide, jobs, services
 from .reading import MAX_BYTES
 from .report import count_lines, report_csv
+from .summary import group_errors
 
 ERRORS_PER_PAGE = 100
 
@@ -23,9 +23,19 @@ ERRORS_PER_PAGE = 100
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label="Type d'import",
-        choices=[(kind, ImportKind(kind).label) for kind in jobs.SUPPORTED_KINDS],
+        choices=[
+            (kind, f"{step}. {ImportKind(kind).label}")
+            for step, kind in enumerate(jobs.SUPPORTED_KINDS, start=1)
+        ],
+        widget=forms.Select(attrs={"class": "fr-select"}),
     )
-    file = forms.FileField(label="Fichier", help_text="CSV (; ou ,) ou XLSX, 50 Mo au plus.")
+    file = forms.FileField(
+        label="Fichier",
+        help_text="CSV (séparateur « ; » ou « , »), XLSX ou iCalendar (.ics) : 50 Mo au plus.",
+        widget=forms.ClearableFileInput(
+            attrs={"class": "fr-upload", "accept": ".csv,.xlsx,.ics,.txt"}
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -54,12 +64,25 @@ def job_list(request, slug):
         request,
         "onboarding/import_list.html",
         {
-            "jurisdiction": jurisdiction,
+            # "target", not "jurisdiction": the layout would take the host's branding
+            "target": jurisdiction,
             "form": form,
             "can_act": can_act(request.user),
             "jobs": ImportJob.objects.filter(jurisdiction=jurisdiction)[:50],
+            "kinds": guide.kinds(),
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+@viewer_required
+def model_file(request, kind):
+    """The model CSV of a kind: the importer's headers and one invented example row."""
+    if kind not in jobs.SUPPORTED_KINDS:
+        raise Http404
+    response = HttpResponse(guide.model_file(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{guide.MODEL_FILE_NAMES[kind]}"'
+    return response
 
 
 @viewer_required
@@ -67,7 +90,7 @@ def job_detail(request, job_id):
     job = get_object_or_404(ImportJob.objects.select_related("jurisdiction"), pk=job_id)
     preview = job.preview or {}
     applied = job.state == ImportState.APPLIED
-    errors = Paginator(preview.get("errors", []), ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    errors = preview.get("errors", [])
     running = job.state in (ImportState.UPLOADED, ImportState.ANALYSING, ImportState.APPLYING)
     return render(
         request,
@@ -76,7 +99,9 @@ def job_detail(request, job_id):
             "job": job,
             "preview": preview,
             "counts": count_lines(preview.get("counts", {}), applied=applied),
-            "errors": errors,
+            "error_groups": group_errors(errors),
+            "rejected_count": (preview.get("counts") or {}).get("reject", 0),
+            "refused": job.state == ImportState.REFUSED or bool(preview.get("file_error")),
             "skipped": preview.get("skipped", [])[:ERRORS_PER_PAGE],
             "notes": preview.get("notes", [])[:ERRORS_PER_PAGE],
             "notes_count": len(preview.get("notes", [])),

@@ -21,9 +21,11 @@
           return;
         }
         box.querySelector("progress").value = progress.percent;
-        ["percent", "rows_per_second", "seconds_left"].forEach(function (key) {
-          box.querySelector('[data-field="' + key + '"]').textContent =
-            progress[key] === null ? "?" : progress[key];
+        ["phase_label", "percent", "done", "total", "estimate"].forEach(function (key) {
+          var field = box.querySelector('[data-field="' + key + '"]');
+          if (field && progress[key] !== null && progress[key] !== undefined) {
+            field.textContent = progress[key];
+          }
         });
         setTimeout(poll, 1000);
       })

@@ -16,6 +16,7 @@ from jurisdiction_apps.notifications.services import schedule_missing_reminders
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.scheduling.models import AppointmentEvent, SlotTemplate
 from onboarding.creation import checklist, services
+from onboarding.creation.views import TEXTS_OPENED_KEY
 from onboarding.models import TestSms as SentTestSms  # "Test*" names are collected
 from tenants.constants import JurisdictionStatus, Role
 from tenants.models import JurisdictionEvent
@@ -116,6 +117,9 @@ def test_items_flip_as_the_data_appears(gamma, officer_user):
 
 def test_sms_texts_are_reviewed_until_a_text_changes(gamma, officer, officer_user):
     assert _done(gamma)["sms_texts"] is False
+    session = officer.session  # the officer opened the texts (test_officer_access.py)
+    session[TEXTS_OPENED_KEY] = ["gamma"]
+    session.save()
     response = officer.post("/deploiement/juridictions/gamma/textes-sms/")
     assert response.status_code == 302
     event = JurisdictionEvent.objects.get(jurisdiction=gamma, kind=checklist.SMS_TEXTS_REVIEWED)

@@ -315,7 +315,8 @@ def test_pages_upload_preview_confirm_and_report(alpha, sample, django_capture_o
     job = ImportJob.objects.get()
     assert response.url == f"/deploiement/imports/{job.pk}/"
     page = officer.get(response.url).content.decode()
-    assert "Lignes rejetées (1)" in page and "déjà ligne 5" in page
+    assert "Lignes rejetées : 1, par cause" in page
+    assert "1 ligne : la même personne figure deux fois dans le fichier" in page
     assert "Importer seulement les lignes valides" in page
     assert people_count(alpha) == 0
     with (

@@ -120,3 +120,23 @@ def test_the_command_line_dry_run_changes_nothing(alpha, tmp_path):
     path.write_bytes(places_file("Lieu;inconnue;;;;;;"))
     with pytest.raises(CommandError):
         call_command("import_places", str(path), jurisdiction="alpha", stdout=io.StringIO())
+
+
+def test_a_new_place_offers_the_types_of_its_service(alpha):
+    from jurisdiction_apps.organisation.models import AppointmentType
+
+    spip = "SPIP 92 - Antenne de Nanterre;locaux;SPIP;;92000;Nanterre;;;Équipe 1"
+    court = "Tribunal judiciaire - SAP;locaux;Tribunal judiciaire;;92000;Nanterre;;;Cabinet 1"
+    header = "Nom du lieu;Nature;Service;Adresse;Code postal;Commune;Téléphone;Courriel;Agendas"
+    run(alpha, ("\n".join([header, spip, court]) + "\n").encode("utf-8"))
+    with tenant_context(alpha):
+        for name, kind in (("SPIP 92 - Antenne de Nanterre", "spip"), (court.split(";")[0], "tj")):
+            offered = set(
+                Place.objects.get(name=name).appointment_types.values_list("pk", flat=True)
+            )
+            expected = set(
+                AppointmentType.objects.active()
+                .filter(service_kind=kind)
+                .values_list("pk", flat=True)
+            )
+            assert expected and offered == expected, name
