@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from jurisdiction_apps.organisation.models import Agenda, Place
@@ -133,9 +133,10 @@ def first_free_slot_after(appointment_type, agenda, after: datetime):
     return Slot.objects.bookable(appointment_type, agenda).filter(starts_at__gte=after).first()
 
 
-def agendas_for_booking(place, appointment_type):
-    """The active agendas of ``place``; for a type booked on slots, those that have future slots
-    of the type (all of them when none has: the page then says that no slot is free)."""
+def agendas_for_booking(place, appointment_type, chosen=None):
+    """The active agendas of ``place`` offered in the list; for a type booked on slots, those
+    that have future slots of the type, and the ``chosen`` one (all of them when none has: the
+    page then says that no slot is free)."""
     agendas = place.agendas.active().order_by("name")
     if appointment_type is None or not appointment_type.books_on_slots:
         return agendas
@@ -144,6 +145,8 @@ def agendas_for_booking(place, appointment_type):
             Slot.objects.future().filter(appointment_type=appointment_type, agenda=OuterRef("pk"))
         )
     )
+    if chosen is not None:
+        with_slots = agendas.filter(Q(pk__in=with_slots.values("pk")) | Q(pk=chosen.pk))
     return with_slots if with_slots.exists() else agendas
 
 

@@ -206,7 +206,8 @@ def _booking_context(request, person, replaces=None):
         choice_errors["creneau"] = preset_problem
     source = preset or replaces
 
-    def choose(queryset, name, default):
+    def choose(queryset, name, default, offered=None):
+        """The choice sent, else the default, else the only one ``offered`` (the list shown)."""
         value = _last(params, name)
         if value:
             chosen = queryset.filter(pk=value).first() if value.isdigit() else None
@@ -217,7 +218,7 @@ def _booking_context(request, person, replaces=None):
             chosen = queryset.filter(pk=default).first()
             if chosen is not None:
                 return chosen
-        only = list(queryset[:2])
+        only = list((queryset if offered is None else offered)[:2])
         return only[0] if len(only) == 1 else None
 
     chosen_type = choose(types, "type", source.appointment_type_id if source else None)
@@ -232,8 +233,15 @@ def _booking_context(request, person, replaces=None):
     elif replaces:
         default_place = replaces.place_id
     place = choose(places, "lieu", default_place)
-    agendas = queries.agendas_for_booking(place, chosen_type) if place else Agenda.objects.none()
-    agenda = choose(agendas, "agenda", source.agenda_id if source else None)
+    agenda, agendas = None, Agenda.objects.none()
+    if place:
+        agenda = choose(
+            place.agendas.active(),
+            "agenda",
+            source.agenda_id if source else None,
+            offered=queries.agendas_for_booking(place, chosen_type),
+        )
+        agendas = queries.agendas_for_booking(place, chosen_type, agenda)
     if request.method == "GET":  # browsing: a choice the lists no longer offer is just dropped
         choice_errors = {k: v for k, v in choice_errors.items() if k == "creneau"}
     on_slots = bool(chosen_type and chosen_type.books_on_slots)
