@@ -116,7 +116,17 @@
     var form = event.target;
     if (form.matches("form[data-booking-choices]")) {
       event.preventDefault();
-      refresh(choicesUrl(form, event.submitter));
+      // a quick type button: its select takes the value, so that a choice made before the
+      // answer comes back is sent with it
+      var submitter = event.submitter;
+      var select = submitter && submitter.name && form.querySelector(
+        'select[name="' + submitter.name + '"]'
+      );
+      if (select) {
+        select.value = submitter.value;
+        submitter = null;
+      }
+      refresh(choicesUrl(form, submitter));
     }
   });
   area.addEventListener("click", function (event) {
