@@ -12,6 +12,10 @@
   }
   var status = document.getElementById("reservation-statut");
   var pending = null;
+  var errors = document.getElementById("erreurs");
+  if (errors) {
+    errors.focus(); // the summary of what to correct is read first
+  }
 
   function entered() {
     var values = [];
