@@ -174,3 +174,30 @@ def test_choices_narrow_in_place_and_the_navigation_keeps_them(page, live_url, c
     _assert_booked(alpha, person, slots[1], bex)
     assert clicks.count == 4  # type, place, slot, Convoquer (the person page's link: a fifth)
     assert errors.new() == []
+
+
+def test_booking_from_a_free_slot_of_the_day_view(page, live_url, committed_db):
+    """The day view's free slot → the person searched by a posted form (never in the URL) →
+    the booking page with that slot chosen → "Convoquer"."""
+    alpha = committed_db["alpha"]
+    bex, _kind, (slot,), person = _world(alpha)
+    errors = ConsoleErrors(page)
+    base = live_url.format(host="alpha.localhost")
+    sign_in_through_pages(page, base + "/", bex)
+    errors.take_baseline()
+    day = slot.starts_at.date().isoformat()  # open_day_at: the jurisdiction's wall clock
+    page.goto(f"{base}/agenda/?date={day}")
+    assert_accessible(page, context="day view with free slots")
+    page.locator("#creneaux-libres").get_by_role("link", name="Convoquer").click()
+    expect(page.get_by_label("Nom, téléphone portable ou numéro APPI")).to_be_visible()
+    assert_accessible(page, context="booking page asking for the person")
+    page.get_by_label("Nom, téléphone portable ou numéro APPI").fill("06 11 00 22 00")
+    page.get_by_role("button", name="Rechercher").click()
+    assert "06" not in page.url and "FONTAINE" not in page.url
+    page.get_by_role("link", name="FONTAINE Maëlle").click()
+    expect(page.locator(f"#creneau-{slot.pk}")).to_be_checked()
+    page.get_by_label("Numéro(s) de parquet").fill("26001234567")
+    page.get_by_role("button", name="Convoquer", exact=True).click()
+    expect(page.locator(".fr-alert--success")).to_contain_text("FONTAINE Maëlle")
+    _assert_booked(alpha, person, slot, bex)
+    assert errors.new() == []
