@@ -160,7 +160,7 @@ def _last(params, name) -> str:
     return values[-1] if values else ""
 
 
-def _preset_slot(request, params, types):
+def _preset_slot(params, types):
     """The slot chosen on the day view (``creneau``): (slot or None, French problem or "")."""
     value = _last(params, "creneau")
     if not value:
@@ -201,7 +201,7 @@ def _booking_context(request, person, replaces=None):
     today = timezone.localdate(timezone=zone)
     types = AppointmentType.objects.bookable_by(role).order_by("service_kind", "label")
     choice_errors = {}
-    preset, preset_problem = _preset_slot(request, params, types)
+    preset, preset_problem = _preset_slot(params, types)
     if preset_problem:
         choice_errors["creneau"] = preset_problem
     source = preset or replaces
@@ -301,7 +301,6 @@ def _booking_context(request, person, replaces=None):
         if start_day > today
         else "",
         "next_link": link(depuis=end_day.isoformat()),
-        "can_book_now": bool(person and ready and (slot_days or not on_slots)),
         "can_manage_slots": can(request.membership, Action.MANAGE_PLACES),
     }
 
@@ -319,7 +318,7 @@ def _person_search(request):
     )
     if not people:
         return query, [], "Aucune personne suivie ne correspond à cette recherche."
-    return query, people[:PEOPLE_FOUND], ""
+    return query, people, ""
 
 
 CHOICE_ANCHORS = {"type": "choix-type", "lieu": "choix-lieu", "agenda": "choix-agenda"}
@@ -350,7 +349,12 @@ def _booking(request, person, replaces=None):
     if person is None:
         if request.method == "POST":
             query, found, error = _person_search(request)
-            context.update(search_query=query, people_found=found, search_error=error)
+            context.update(
+                search_query=query,
+                people_found=found[:PEOPLE_FOUND],
+                more_people=len(found) > PEOPLE_FOUND,
+                search_error=error,
+            )
             status = 400 if error and not query else 200
     elif context["ready"] and not (request.method == "POST" and context["choice_errors"]):
         agents = queries.holder_memberships(request.tenant)

@@ -11,9 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
+from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.constants import NotifyMode
 from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent, Slot
-from jurisdiction_apps.scheduling.views import SLOT_DAYS_SHOWN
+from jurisdiction_apps.scheduling.views import PEOPLE_FOUND, SLOT_DAYS_SHOWN
 from tenants.constants import Role
 from tests.auth import sign_in
 from tests.dates import open_day_at
@@ -447,3 +448,20 @@ def test_rescheduling_starts_from_the_old_type_place_and_agenda(
     assert response.status_code == 302
     old.refresh_from_db()
     assert old.replaced_by.slot_id == new_slot.pk
+
+
+def test_the_person_search_shows_a_page_of_matches_and_asks_to_narrow_beyond(
+    slot_type, agenda, make_slot, bex, client_for, in_alpha
+):
+    slot = make_slot()
+    for number in range(PEOPLE_FOUND + 1):
+        Person.objects.create(
+            last_name="DURAND", first_names=f"Invité{number}", birth_date="1980-01-01"
+        )
+    html = (
+        client_for(bex)
+        .post(f"{BOOK_URL}?creneau={slot.pk}", {"recherche": "durand", "creneau": slot.pk})
+        .content.decode()
+    )
+    assert html.count(f'href="?creneau={slot.pk}&amp;personne=') == PEOPLE_FOUND
+    assert "précisez la recherche" in html
