@@ -220,7 +220,7 @@ def test_no_free_slot_shows_what_to_do_and_no_booking_form(
     _, html = _page(client_for(admin), personne=person.pk, type=slot_type.pk)
     later_day = timezone.localtime(later.starts_at, in_alpha.zone).date().isoformat()
     assert f"depuis={later_day}" in html
-    assert "Ouvrir des créneaux dans l" in html
+    assert f"/organisation/creneaux/nouveau/?agenda={agenda.pk}" in html
     assert ">Convoquer</button>" not in html
 
 
