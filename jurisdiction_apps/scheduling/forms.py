@@ -8,7 +8,12 @@ from .constants import NotifyMode
 class BookingForm(forms.Form):
     """The last step of booking: when (slot or free time), how to notify, who holds it."""
 
-    slot = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    slot = forms.IntegerField(
+        label="Créneau",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Ce créneau n'existe pas : choisissez-en un dans la liste."},
+    )
     date = forms.DateField(
         label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -38,6 +43,7 @@ class BookingForm(forms.Form):
         ]
         if appointment_type.needs_case_number:
             self.fields["case_numbers"].required = True
+            self.fields["case_numbers"].help_text = "Demandé pour ce type de rendez-vous."
         if appointment_type.books_on_slots:
             for name in ("date", "time", "duration_minutes"):
                 del self.fields[name]
@@ -49,8 +55,9 @@ class BookingForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.appointment_type.books_on_slots and not cleaned.get("slot"):
-            raise forms.ValidationError("Choisissez un créneau.")
+        slot_missing = not cleaned.get("slot") and "slot" not in self.errors
+        if self.appointment_type.books_on_slots and slot_missing:
+            self.add_error("slot", "Choisissez un créneau.")
         if not self.appointment_type.books_on_slots and cleaned.get("date") and cleaned.get("time"):
             cleaned["starts_at"] = datetime.combine(
                 cleaned["date"], cleaned["time"], tzinfo=self.zone

@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from jurisdiction_apps.organisation.models import Agenda, Place
 from tenants.constants import APPOINTMENT_HOLDER_ROLES
 from tenants.models import Membership
 
-from .models import Appointment
+from .models import Appointment, Slot
 
 
 @dataclass
@@ -98,3 +99,71 @@ def no_shows(filters: AgendaFilters):
         .order_by("-starts_at", "-pk")
     )
     return filters.apply(queryset).values_list("pk", flat=True)
+
+
+# --- booking -------------------------------------------------------------------------------------
+@dataclass
+class SlotDay:
+    """The free slots of one local day, for the booking page's grid (a fieldset per day)."""
+
+    day: date
+    slots: list
+
+
+def free_slots_by_day(appointment_type, agenda, start: datetime, end: datetime, zone):
+    """The bookable slots of ``agenda`` for ``appointment_type`` between ``start`` and ``end``,
+    grouped by local day, in order."""
+    days: list[SlotDay] = []
+    slots = Slot.objects.bookable(appointment_type, agenda).filter(
+        starts_at__gte=start, starts_at__lt=end
+    )[:MAX_SLOTS_SHOWN]
+    for slot in slots:
+        day = timezone.localtime(slot.starts_at, zone).date()
+        if not days or days[-1].day != day:
+            days.append(SlotDay(day=day, slots=[]))
+        days[-1].slots.append(slot)
+    return days
+
+
+MAX_SLOTS_SHOWN = 300
+
+
+def first_free_slot_after(appointment_type, agenda, after: datetime):
+    """The first bookable slot at or after ``after`` (None when there is none at all)."""
+    return Slot.objects.bookable(appointment_type, agenda).filter(starts_at__gte=after).first()
+
+
+def agendas_for_booking(place, appointment_type, chosen=None):
+    """The active agendas of ``place`` offered in the list; for a type booked on slots, those
+    that have future slots of the type, and the ``chosen`` one (all of them when none has: the
+    page then says that no slot is free)."""
+    agendas = place.agendas.active().order_by("name")
+    if appointment_type is None or not appointment_type.books_on_slots:
+        return agendas
+    with_slots = agendas.filter(
+        Exists(
+            Slot.objects.future().filter(appointment_type=appointment_type, agenda=OuterRef("pk"))
+        )
+    )
+    if chosen is not None:
+        with_slots = agendas.filter(Q(pk__in=with_slots.values("pk")) | Q(pk=chosen.pk))
+    return with_slots if with_slots.exists() else agendas
+
+
+def day_free_slots(filters: AgendaFilters, zone, appointment_types):
+    """The free slots of the filtered day (agenda and place filters), of the given types."""
+    start, end = local_day_bounds(filters.day, zone)
+    queryset = (
+        Slot.objects.open()
+        .future()
+        .with_room()
+        .filter(starts_at__gte=start, starts_at__lt=end, appointment_type__in=appointment_types)
+        .filter(agenda__archived_at__isnull=True, agenda__place__archived_at__isnull=True)
+        .select_related("appointment_type", "agenda__place")
+        .order_by("starts_at", "agenda__name", "pk")
+    )
+    if filters.agenda_id:
+        queryset = queryset.filter(agenda_id=filters.agenda_id)
+    if filters.place_id:
+        queryset = queryset.filter(agenda__place_id=filters.place_id)
+    return queryset[:MAX_SLOTS_SHOWN]

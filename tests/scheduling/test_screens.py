@@ -92,7 +92,9 @@ def test_a_role_cannot_book_a_type_of_another_family(
             "case_numbers": "1",
         },
     )
-    assert response.status_code == 200  # back to the type choice: BEX types are not offered
+    # BEX types are not offered to a CPIP: refused on the type, in French
+    assert response.status_code == 400
+    assert "Ce type de rendez-vous ne vous est pas proposé" in response.content.decode()
     with tenant_context(alpha):
         assert not Appointment.objects.exists()
 
