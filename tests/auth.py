@@ -35,7 +35,18 @@ def enrol_totp(user) -> str:
     return secret
 
 
+TOTP_PERIOD = 30
+# A code computed in the last seconds of its 30-second window may reach the server in the next one,
+# where it is refused (no tolerance is configured): wait for a fresh window instead.
+TOTP_MARGIN = 5
+
+
 def totp_code(secret: str) -> str:
+    """The authenticator's current code, with at least TOTP_MARGIN seconds of validity left."""
+    left = TOTP_PERIOD - time.time() % TOTP_PERIOD
+    if left < TOTP_MARGIN:
+        time.sleep(left + 0.1)
+
     from allauth.mfa.totp.internal.auth import (
         format_hotp_value,
         hotp_value,
