@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run demo-code run-check test test-clock test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-stats bench-import faults-sms clean-var help
+.PHONY: run demo-code run-check test test-clock test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-stats bench-import bench-retention faults-sms clean-var help
 
 help:
 	@echo "make run            start the platform with demo data (http://localhost:$${PORT:-8000}/)"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench-sms      SMS throughput: 50 jurisdictions x 2,000 reminders due at once"
 	@echo "make bench-stats    national statistics: 200 jurisdictions x 1 year, refresh and dashboard (needs wrk)"
 	@echo "make bench-import   imports: 20,000 people, 100,000 appointments, 300 agents vs django-import-export and COPY"
+	@echo "make bench-retention  the nightly retention job on 200,000 people (40,000 erased) while 5 agents book"
 	@echo "make faults-sms     SMS exactly once through a killed worker, a 503 outage, a Redis restart"
 	@echo "make lock           re-lock requirements.lock (runtime) and requirements-dev.lock"
 
@@ -92,6 +93,9 @@ bench-stats: $(STAMP)
 
 bench-import: $(STAMP)
 	@$(PY) -m devtools.devstack exec -- $(PY) bench/imports.py
+
+bench-retention: $(STAMP)
+	@$(PY) -m devtools.devstack exec -- $(PY) bench/retention.py
 
 faults-sms: $(STAMP)
 	@$(PY) -m devtools.devstack exec -- $(PY) bench/faults_sms.py

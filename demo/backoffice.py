@@ -130,7 +130,7 @@ def _create_backoffice(jurisdiction, *, holders: list, booker) -> None:
     town = DEMO_TOWNS.get(jurisdiction.slug, DEFAULT_TOWN)
     pages = {p.slug: p for p in ServicePage.objects.filter(slug__in=town.service_pages)}
     antenna = Place.objects.create(
-        name=f"{jurisdiction.spip_name or 'SPIP'} — antenne de {town.city}",
+        name=f"{jurisdiction.spip_name or 'SPIP'} - antenne de {town.city}",
         service=spip,
         address="12 rue de l'Exemple",
         postcode=town.postcode,
@@ -141,7 +141,7 @@ def _create_backoffice(jurisdiction, *, holders: list, booker) -> None:
     )
     antenna.appointment_types.set([t for t in types.values() if t.service_kind == "spip"])
     court = Place.objects.create(
-        name=f"{jurisdiction.tj_name or 'Tribunal'} — service de l'application des peines",
+        name=f"{jurisdiction.tj_name or 'Tribunal'} - service de l'application des peines",
         service=tj,
         address="1 place de la Justice",
         postcode=town.postcode,

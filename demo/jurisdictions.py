@@ -26,8 +26,10 @@ from tenants.services import (
 )
 
 from .backoffice import PAST_OPEN_DAYS, backfill_history_sms, seed_backoffice, seed_history
+from .opening import import_kit
 from .portal import seed_portal
 from .public_site import seed_demo_content
+from .retention import run_retention, seed_retention
 
 DEMO_PASSWORD = "Demo-Justice-2026"
 # The second factor of the demo's privileged accounts (invented, public, demo only): the TOTP
@@ -86,6 +88,23 @@ DEMO_JURISDICTIONS = [
     ),
 ]
 
+# Being opened by the demo's deployment officer, from the onboarding kit (demo/opening.py): the
+# kit's service is the SPIP of the Hauts-de-Seine, opened here as a separate, invented jurisdiction.
+OPENING_JURISDICTION = JurisdictionSpec(
+    slug="ouverture",
+    name="Juridiction en ouverture (kit de démonstration)",
+    tj_name="Tribunal judiciaire d'Exemple",
+    spip_name="SPIP 92",
+    departements="92",
+    time_zone="Europe/Paris",
+    phone_region="FR",
+    sms_sender_name="SPIPEXEMPL",
+    primary_colour="#000091",
+    brand_name="Justice Exemple",
+    status=JurisdictionStatus.ONBOARDING,
+)
+DEPLOYMENT_OFFICER_EMAIL = "deploiement@demo.test"
+
 # e-mail, first name, last name, national role, staff, [(jurisdiction slug, role)]
 DEMO_USERS = [
     ("admin.nanterre@demo.test", "Zoé", "Andrieu", "", False, [("nanterre", Role.LOCAL_ADMIN)]),
@@ -102,12 +121,14 @@ DEMO_USERS = [
         [("lille", Role.CPIP), ("douai", Role.CPIP)],
     ),
     ("dpip.nord@demo.test", "Karim", "Benali", "", False, [("lille", Role.DPIP)]),
-    ("deploiement@demo.test", "Sophie", "Marchal", NationalRole.DEPLOYMENT_OFFICER, False, []),
+    (DEPLOYMENT_OFFICER_EMAIL, "Sophie", "Marchal", NationalRole.DEPLOYMENT_OFFICER, False, []),
     ("national@demo.test", "Paul", "Lemaire", NationalRole.NATIONAL_TEAM, True, []),
 ]
 
 
-def seed_demo(stdout=None) -> None:
+def seed_demo(stdout=None, *, opening: bool = True) -> None:
+    """``opening``: also the jurisdiction being opened from the onboarding kit (its imports take
+    a few seconds; the test of the seed at many instants leaves it out and tests it once)."""
     ensure_public_tenant()
     seed_national_content()
     seed_demo_content()  # before the places, which link to their service pages
@@ -138,6 +159,37 @@ def seed_demo(stdout=None) -> None:
                 TOTP.activate(user, DEMO_TOTP_SECRET)
     _seed_backoffice(by_slug)
     _seed_statistics(by_slug)
+    _seed_retention(by_slug, stdout)
+    if opening:
+        seed_opening(stdout)
+
+
+def _seed_retention(by_slug, stdout=None) -> None:
+    """People due for archiving and erasure, a hold to review, then the nightly job once (after
+    the statistics: the national figures already computed stay as they are)."""
+    for spec in DEMO_JURISDICTIONS:
+        jurisdiction = by_slug[spec.slug]
+        with tenant_context(jurisdiction):
+            seed_retention(jurisdiction)
+            counts = run_retention()
+        if stdout:
+            stdout.write(
+                f"  retention {jurisdiction.slug}: {counts['people_erase']} erased, "
+                f"{counts['people_archive']} archived"
+            )
+
+
+def seed_opening(stdout=None) -> None:
+    """The jurisdiction being opened, created if missing and fed with the onboarding kit."""
+    jurisdiction = Jurisdiction.objects.filter(slug=OPENING_JURISDICTION.slug).first()
+    if jurisdiction is None:
+        jurisdiction, seconds = create_jurisdiction(OPENING_JURISDICTION)
+        if stdout:
+            stdout.write(f"  jurisdiction {jurisdiction.slug} created in {seconds:.1f} s")
+    officer = get_user_model().objects.get(email=DEPLOYMENT_OFFICER_EMAIL)
+    for done in import_kit(jurisdiction, officer=officer):
+        if stdout:
+            stdout.write(f"  kit {done.name}: {done.state}, {done.rejected_lines} rejected line(s)")
 
 
 def _seed_backoffice(by_slug) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "JUSTICE_RUN_CHECK"
-DEMO_SLUGS = ("nanterre", "la-reunion", "lille", "douai")
+DEMO_SLUGS = ("nanterre", "la-reunion", "lille", "douai", "ouverture")
 AGENT = ("cpip.nanterre@demo.test", "Demo-Justice-2026", "nanterre")
 HEALTH_TIMEOUT = 150  # seconds, a fresh var/: initdb, migrations, the demo seed
 STOP_TIMEOUT = 30

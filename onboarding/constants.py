@@ -5,7 +5,7 @@ from django.db import models
 
 class CreationState(models.TextChoices):
     QUEUED = "queued", "En attente"
-    RUNNING = "running", "Préparation du schéma"
+    RUNNING = "running", "Préparation en cours"
     READY = "ready", "Prête"
     FAILED = "failed", "Échec"
 

@@ -26,7 +26,9 @@ app.autodiscover_tasks(
         "jurisdiction_apps.core",
         "jurisdiction_apps.scheduling",
         "jurisdiction_apps.notifications",
+        "jurisdiction_apps.casefile",
         "shared.national_stats",
+        "shared.retention",
         "onboarding.creation",
         "onboarding.imports",
     ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     # The console shows each jurisdiction's last activity, read by the statistics app.
     path("console/", views.console, {"activity": last_activity}, name="console"),
+    path("console/conservation/", views.retention, name="console-retention"),
     path("statistiques/", statistics_views.national, name="national-statistics"),
     path("statistiques/export.csv", statistics_views.export, name="national-statistics-export"),
     path("deploiement/", include("onboarding.creation.urls")),

@@ -27,6 +27,10 @@ class Action(models.TextChoices):
     INVITE_TO_PORTAL = "invite_to_portal", "Inviter une personne à son espace personnel"
     PORTAL_MESSAGES = "portal_messages", "Lire les messages des personnes suivies et y répondre"
     HANDLE_CHANGE_REQUESTS = "handle_change_requests", "Traiter les demandes de changement"
+    HOLD_PEOPLE = "hold_people", "Geler la conservation d'une personne (mesure en cours, justice)"
+    ERASE_PEOPLE = "erase_people", "Effacer une personne sur-le-champ, quand la loi l'exige"
+    EXPORT_PERSON_DATA = "export_person_data", "Exporter les données d'une personne (droit d'accès)"
+    VIEW_RETENTION = "view_retention", "Suivre la conservation des données de la juridiction"
 
 
 ALL_ROLES = frozenset(Role)
@@ -50,6 +54,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.INVITE_TO_PORTAL: STAFF_ROLES - {Role.PSYCHOLOGIST},
     Action.PORTAL_MESSAGES: FOLLOW_UP_ROLES,
     Action.HANDLE_CHANGE_REQUESTS: STAFF_ROLES,
+    # Those who know a measure still runs or a court asked: the judge, the counsellor, managers.
+    Action.HOLD_PEOPLE: MANAGER_ROLES | {Role.JAP, Role.CPIP, Role.GREFF_SAP},
+    # The controller's delegates only: an erasure cannot be undone.
+    Action.ERASE_PEOPLE: MANAGER_ROLES,
+    Action.EXPORT_PERSON_DATA: MANAGER_ROLES,
+    Action.VIEW_RETENTION: MANAGER_ROLES,
 }
 
 

@@ -187,9 +187,7 @@ def create_jurisdiction(
     if taken:
         raise ValidationError({"domains": f"Domaine déjà utilisé : {', '.join(sorted(taken))}."})
     if schema_exists(jurisdiction.schema_name):
-        raise ValidationError(
-            {"slug": "Un schéma porte déjà ce nom : choisissez un autre identifiant."}
-        )
+        raise ValidationError({"slug": "Cet identifiant a déjà servi : choisissez-en un autre."})
 
     if method == CLONE:
         ensure_template_schema()

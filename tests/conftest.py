@@ -175,6 +175,9 @@ def _truncate_test_data() -> None:
             "public.onboarding_creationrequest",
             "public.onboarding_importjob",
             "public.onboarding_testsms",
+            "public.retention_run",
+            "public.retention_tally",
+            "public.retention_ruleversion",
         ]
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     # Jurisdictions a test created on top of the fixed ones: drop them and their schemas.

@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from jurisdiction_apps.core.history import UNKNOWN_ACTOR, Change, HistoryEntry, user_label
 from jurisdiction_apps.core.phones import display_phone
 from jurisdiction_apps.organisation.models import AppointmentType, Place
-from jurisdiction_apps.people.constants import PERSON_FIELDS
+from jurisdiction_apps.people.constants import DATA_EXPORTED, PERSON_FIELDS
 from jurisdiction_apps.people.models import Person, PersonAudit
 from jurisdiction_apps.portal.models import ChangeRequest
 from jurisdiction_apps.scheduling.models import Appointment, AppointmentAudit, AppointmentEvent
@@ -31,6 +31,7 @@ from jurisdiction_apps.scheduling.models import Appointment, AppointmentAudit, A
 SYSTEM_ACTOR = "Traitement automatique"
 STOP_LINK_ACTOR = "La personne (lien STOP d'un SMS)"
 PERSON_CHANGED = "Fiche modifiée"
+DATA_EXPORTED_TITLE = "Données exportées (droit d'accès)"
 PORTAL_ACTOR = "La personne (son espace personnel)"
 REQUEST_TITLE = "Demande de changement : {kind}"
 REQUEST_OUTCOMES = {
@@ -179,6 +180,20 @@ def _appointment_title(label: str) -> str:
     }.get(label, "Convocation modifiée")
 
 
+def _export_entry(event, users: dict) -> HistoryEntry:
+    """An export of the person's data (right of access), with its reason."""
+    metadata = (event.pgh_context.metadata or {}) if event.pgh_context else {}
+    reason = str(metadata.get("reason") or "")
+    return HistoryEntry(
+        at=event.pgh_created_at,
+        title=DATA_EXPORTED_TITLE,
+        actor=_actor(event, users),
+        category="person",
+        details=f"Motif : {reason}" if reason else "",
+        sort_key=(event.pgh_created_at, 0, event.pgh_id),
+    )
+
+
 def person_audit_entries(person: Person, *, region: str, users: dict | None = None):
     """The person's own snapshots as entries with their changes (2 queries)."""
     events = list(
@@ -194,6 +209,9 @@ def person_audit_entries(person: Person, *, region: str, users: dict | None = No
     formatter = _Formatter(Person, users=users, region=region)
     entries = []
     for event, changed in diffs:
+        if event.pgh_label == DATA_EXPORTED:
+            entries.append(_export_entry(event, users))
+            continue
         if event.pgh_label == "update" and not changed:
             continue  # only derived fields changed
         title = _person_title(event.pgh_label, changed)

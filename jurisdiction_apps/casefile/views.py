@@ -18,8 +18,9 @@ from jurisdiction_apps.scheduling.models import Appointment
 from jurisdiction_apps.scheduling.views import OUTCOME_ACTIONS
 from tenants.permissions import Action, action_required, can
 from tenants.views import memberships_with_links
+from tenants.words import role_phrase
 
-from . import agent_day, history
+from . import agent_day, history, retention
 
 VIEWS_PAGE_SIZE = 100
 PORTAL_READS_SHOWN = 100
@@ -56,6 +57,7 @@ def person_detail(request, pk: int):
             "timeline": timeline,
             "timeline_hidden": timeline_total - len(timeline),
             "sms_number_failure": sms_queries.number_failure(person),
+            "erasure_due": retention.erasure_due(person),
         },
     )
 
@@ -107,10 +109,6 @@ UNKNOWN_SCOPE = "Cet affichage n'existe pas ou plus : voici l'affichage par déf
 EMPTY_SEARCH = "Saisissez un nom, un numéro de téléphone ou un numéro APPI."
 
 
-def _lowered(label: str) -> str:
-    return label[:1].lower() + label[1:]
-
-
 def _search(request):
     """The home's person search (POST): its form, its results (None when the form is wrong) and
     the response's status."""
@@ -153,7 +151,7 @@ def home(request):
         {
             "today": timezone.localtime(now, zone).date(),
             "now": now,
-            "role_label": _lowered(membership.get_role_display()),
+            "role_label": role_phrase(membership.role),
             "scope": scope,
             "holds_appointments": agent_day.holds_appointments(membership),
             "agendas": agendas,

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
+from tenants.phones import FRENCH_NUMBERING_PLAN, phone_display
+
 MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
@@ -18,12 +20,6 @@ class PhoneError(ValueError):
 class ParsedPhone:
     e164: str
     is_mobile: bool
-
-
-# Metropolitan France and the overseas departments and collectivities share one national
-# numbering plan: "0692 12 34 56" dialled in Nanterre reaches a Réunion mobile (+262 692...),
-# "06 12 34 56 78" dialled in Saint-Denis a metropolitan one (+33 6...).
-FRENCH_NUMBERING_PLAN = ("FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF")
 
 
 def _elsewhere_in_france(text: str, region: str):
@@ -78,20 +74,8 @@ def parse_mobile(raw: str, region: str) -> str:
 
 
 def display_phone(e164: str, region: str = "FR") -> str:
-    """+33612345678 → "06 12 34 56 78" in the jurisdiction's country, international elsewhere."""
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    home_code = phonenumbers.country_code_for_region(region or "FR")
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == home_code
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, style)
+    """The French writing of a stored number (tenants.phones.phone_display)."""
+    return phone_display(e164, region)
 
 
 def phone_search_candidates(raw: str, region: str) -> list[str]:

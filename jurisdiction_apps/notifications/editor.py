@@ -80,6 +80,8 @@ class Preview:
     ucs2_characters: list[str] = field(default_factory=list)
     error: str | None = None
     normalised: str = ""
+    # Parts the same SMS would take in GSM-7 characters (the cost of UCS-2), None when GSM-7.
+    gsm7_segments: int | None = None
 
     @property
     def ucs2_labels(self) -> list[str]:
@@ -116,6 +118,7 @@ class Preview:
             "ucs2_labels": self.ucs2_labels,
             "error": self.error,
             "normalised": self.normalised,
+            "gsm7_segments": self.gsm7_segments,
             "too_long": self.segments > MAX_SEGMENTS,
         }
 
@@ -134,6 +137,10 @@ def build_preview(text: str, values: dict[str, str]) -> Preview:
         body = text  # malformed braces: shown as typed, the error says what to fix
     full = with_stop_line(body, SAMPLE_STOP_URL)
     cost = measure(full)
+    gsm7_segments = None
+    if cost.encoding == UCS2:
+        replaced = measure(normalise(full))
+        gsm7_segments = replaced.segments if replaced.is_gsm7 else None
     return Preview(
         text=full,
         encoding=cost.encoding,
@@ -142,6 +149,7 @@ def build_preview(text: str, values: dict[str, str]) -> Preview:
         ucs2_characters=cost.ucs2_characters,
         error=error,
         normalised=normalise(text),
+        gsm7_segments=gsm7_segments,
     )
 
 

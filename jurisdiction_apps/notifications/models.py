@@ -120,6 +120,12 @@ class Message(models.Model):
             ),
             models.Index(fields=["failed_at"], condition=Q(state="failed"), name="message_failed"),
             models.Index(fields=["person", "state"], name="message_person_state"),
+            # The retention job's redaction of texts and numbers (notifications/retention.py).
+            models.Index(
+                fields=["created_at"],
+                condition=~Q(text="") | ~Q(phone=""),
+                name="message_not_redacted",
+            ),
         ]
 
     def __str__(self) -> str:

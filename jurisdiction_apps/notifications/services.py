@@ -17,6 +17,7 @@ from jurisdiction_apps.organisation.models import AppointmentType
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
 from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
+from shared.sms_texts.encoding import normalise_lookalikes
 from shared.sms_texts.templating import SAMPLE_VALUES, validate_template
 
 from .constants import (
@@ -151,6 +152,7 @@ def messages_for_event(event) -> list[Message]:
 
 @audited
 def save_override(appointment_type, kind: str, text: str, *, acting_user) -> TemplateOverride:
+    text = normalise_lookalikes(text)
     validate_template(text, SAMPLE_VALUES)
     override, _ = TemplateOverride.objects.update_or_create(
         appointment_type=appointment_type,

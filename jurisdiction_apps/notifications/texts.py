@@ -12,6 +12,7 @@ from jurisdiction_apps.core.phones import PhoneError, display_phone, parse_phone
 from jurisdiction_apps.organisation.constants import ServiceKind
 from jurisdiction_apps.people.models import Person
 from shared.sms_texts.defaults import DEFAULT_TEXTS
+from shared.sms_texts.encoding import normalise_lookalikes
 from shared.sms_texts.models import NationalTemplate
 from shared.sms_texts.templating import render, with_stop_line
 from tenants.urls_helpers import platform_url
@@ -134,7 +135,10 @@ def appointment_values(appointment) -> dict[str, str]:
 def render_message(message: Message, text_book: TextBook, stop_url: str) -> str:
     appointment = message.appointment
     text = text_book.text(appointment.appointment_type, message.kind)
-    return with_stop_line(render(text, appointment_values(appointment)), stop_url)
+    # The last guard: a place named before normalisation at entry, a national text with a dash.
+    return normalise_lookalikes(
+        with_stop_line(render(text, appointment_values(appointment)), stop_url)
+    )
 
 
 # --- STOP ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from jurisdiction_apps.core.archiving import Archivable, ArchivableQuerySet, audited_events
+from shared.sms_texts.encoding import normalise_lookalikes
 from tenants.constants import Role
 from tenants.urls_helpers import platform_url
 
@@ -133,6 +134,22 @@ class Place(Archivable):
     class Meta:
         verbose_name = "lieu"
         ordering = ["name"]
+
+    # Written in SMS: one typographic dash or quote would turn a whole SMS into UCS-2.
+    SMS_FIELDS = ("name", "address", "city")
+
+    def normalise_for_sms(self) -> None:
+        """ "SPIP — antenne" → "SPIP - antenne" (normalise_lookalikes), before every save."""
+        for name in self.SMS_FIELDS:
+            setattr(self, name, normalise_lookalikes(getattr(self, name)))
+
+    def clean(self):
+        super().clean()
+        self.normalise_for_sms()
+
+    def save(self, *args, **kwargs):
+        self.normalise_for_sms()
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name

@@ -23,3 +23,8 @@ PERSON_FIELDS = (
     "city",
     "referent",
 )
+
+
+# The label of the audit event written when a person's data is exported (right of access): a
+# manual pghistory event of PersonAudit, its reason in the event's context.
+DATA_EXPORTED = "data_exported"

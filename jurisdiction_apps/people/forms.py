@@ -202,3 +202,22 @@ class ArchiveForm(forms.Form):
         if not action:
             return not person.is_archived
         return action == self.ARCHIVE
+
+
+class HoldForm(forms.Form):
+    """Put a person on legal hold (issue 18): the reason is required and goes in the audit."""
+
+    reason = forms.CharField(
+        label="Motif du gel",
+        help_text=(
+            "Par exemple : mesure de suivi socio-judiciaire en cours jusqu'en 2029, demande du "
+            "juge de l'application des peines du 3 mars. Le motif est lu par l'administrateur "
+            "local chaque année."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "fr-input"}),
+        max_length=500,
+        error_messages={
+            "required": "Écrivez le motif du gel : mesure en cours, demande d'un magistrat…",
+            "max_length": "Le motif ne doit pas dépasser 500 caractères.",
+        },
+    )

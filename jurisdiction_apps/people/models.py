@@ -11,11 +11,17 @@ from django.utils import timezone
 from jurisdiction_apps.core.archiving import Archivable, ArchivableQuerySet, audited_events
 from jurisdiction_apps.core.phones import phone_search_candidates
 
-from .constants import Residence
+from .constants import DATA_EXPORTED, Residence
 from .normalisation import clean_appi_number, is_valid_appi_number, search_key
 
 
 class PersonQuerySet(ArchivableQuerySet):
+    def held(self):
+        return self.filter(held_at__isnull=False)
+
+    def not_held(self):
+        return self.filter(held_at__isnull=True)
+
     def search(self, text: str, region: str):
         """Name, phone in any common writing, or APPI number.
 
@@ -44,7 +50,7 @@ class PersonQuerySet(ArchivableQuerySet):
         return queryset.filter(condition) if condition else self.none()
 
 
-@pghistory.track(*audited_events(), model_name="PersonAudit")
+@pghistory.track(*audited_events(), pghistory.ManualEvent(DATA_EXPORTED), model_name="PersonAudit")
 class Person(Archivable):
     last_name = models.CharField("nom", max_length=120)
     first_names = models.CharField("prénoms", max_length=200)
@@ -68,6 +74,20 @@ class Person(Archivable):
     )
     search_name = models.CharField(max_length=400, editable=False, default="")
     created_at = models.DateTimeField("créée le", auto_now_add=True)
+    # A new follow-up of a person already known (unarchived): counted as activity by retention.
+    follow_up_since = models.DateTimeField("suivi repris le", null=True, blank=True)
+    # Legal hold: neither archived nor erased by the retention job while set (issue 18).
+    held_at = models.DateTimeField("conservation gelée le", null=True, blank=True)
+    hold_reason = models.TextField("motif du gel", blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="gel demandé par",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -85,6 +105,11 @@ class Person(Archivable):
             models.CheckConstraint(
                 condition=Q(residence="city") | Q(city=""), name="city_only_when_residing"
             ),
+            models.CheckConstraint(
+                condition=Q(held_at__isnull=True, hold_reason="")
+                | (Q(held_at__isnull=False) & ~Q(hold_reason="")),
+                name="hold_has_reason",
+            ),
         ]
         indexes = [
             # Word-prefix search with PostgreSQL's own full text (no extension needed: the
@@ -101,6 +126,10 @@ class Person(Archivable):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_at is not None
 
     @property
     def can_receive_sms(self) -> bool:
@@ -125,7 +154,8 @@ class Person(Archivable):
 
 
 class PersonView(models.Model):
-    """Who opened whose page, and when (GDPR art. 10: every view is traceable; kept a year)."""
+    """Who opened whose page, and when (every view is traceable; kept a year by the retention job,
+    shared/retention)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="views")
     viewer = models.ForeignKey(

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils import timezone
 from jurisdiction_apps.core.audit import audited
 from jurisdiction_apps.core.phones import PhoneError, parse_mobile
 
-from .constants import MINIMUM_AGE_YEARS, PERSON_FIELDS, Residence
+from .constants import DATA_EXPORTED, MINIMUM_AGE_YEARS, PERSON_FIELDS, Residence
 from .models import Person, PersonView
 from .normalisation import (
     clean_appi_number,
@@ -137,9 +138,60 @@ def save_person(cleaned: dict, *, acting_user, person: Person | None = None) -> 
 def set_archived(person: Person, archived: bool, *, acting_user) -> Person:
     if archived:
         person.archive()
-    else:
-        person.unarchive()
+    elif person.archived_at is not None:
+        # Taken back into follow-up: a new follow-up, counted as activity by the retention job.
+        person.archived_at = None
+        person.follow_up_since = timezone.now()
+        person.save(update_fields=["archived_at", "follow_up_since"])
     return person
+
+
+class HoldError(ValueError):
+    """A legal hold refused, with the French sentence to show."""
+
+
+HOLD_REASON_MIN = 10
+
+
+@audited
+def set_hold(person: Person, reason: str, *, acting_user) -> Person:
+    """Put the person on legal hold: neither archived nor erased while it lasts. The hold, its
+    author and reason are in the person's audit trail (an update event)."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < HOLD_REASON_MIN:
+        raise HoldError(
+            "Écrivez le motif du gel (au moins 10 caractères) : mesure en cours, demande d'un "
+            "magistrat…"
+        )
+    if person.held_at is not None:
+        raise HoldError("La conservation de cette personne est déjà gelée.")
+    person.held_at = timezone.now()
+    person.hold_reason = reason
+    person.held_by = acting_user
+    person.save(update_fields=["held_at", "hold_reason", "held_by"])
+    return person
+
+
+@audited
+def release_hold(person: Person, *, acting_user) -> Person:
+    if person.held_at is None:
+        raise HoldError("La conservation de cette personne n'est pas gelée.")
+    person.held_at = None
+    person.hold_reason = ""
+    person.held_by = None
+    person.save(update_fields=["held_at", "hold_reason", "held_by"])
+    return person
+
+
+@audited
+def record_data_export(person: Person, reason: str, *, acting_user):
+    """Write in the person's audit trail that their data was exported (right of access): a
+    manual event of ``PersonAudit`` whose context holds the acting agent and the reason."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValueError("An export of a person's data needs a reason.")
+    with pghistory.context(reason=reason):
+        return pghistory.create_event(person, label=DATA_EXPORTED)
 
 
 def record_view(person: Person, *, viewer) -> None:

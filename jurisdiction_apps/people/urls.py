@@ -10,4 +10,5 @@ urlpatterns = [
     path("nouvelle/", views.person_create, name="create"),
     path("<int:pk>/modifier/", views.person_edit, name="edit"),
     path("<int:pk>/archiver/", views.person_archive, name="archive"),
+    path("<int:pk>/conservation/", views.person_hold, name="hold"),
 ]

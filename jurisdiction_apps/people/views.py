@@ -8,7 +8,7 @@ from jurisdiction_apps.core.pagination import paginate_ids, query_string_without
 from tenants.permissions import Action, action_required
 
 from . import services
-from .forms import ArchiveForm, PersonForm, SearchForm
+from .forms import ArchiveForm, HoldForm, PersonForm, SearchForm
 from .models import Person
 
 PAGE_SIZE = 50
@@ -106,3 +106,37 @@ def person_archive(request, pk: int):
                 "des personnes suivies.",
             )
     return redirect("people:detail", pk=person.pk)
+
+
+@action_required(Action.HOLD_PEOPLE)
+def person_hold(request, pk: int):
+    """Put a person on legal hold, or release the hold (the nightly retention job neither
+    archives nor erases a held person)."""
+    person = get_object_or_404(Person, pk=pk)
+    form = HoldForm(request.POST if request.method == "POST" and not person.is_held else None)
+    if request.method == "POST":
+        try:
+            if person.is_held:
+                services.release_hold(person, acting_user=request.user)
+                messages.success(
+                    request,
+                    f"Le gel de la conservation de {person} est levé : les règles de conservation "
+                    "s'appliquent de nouveau.",
+                )
+                return redirect("people:detail", pk=person.pk)
+            if form.is_valid():
+                services.set_hold(person, form.cleaned_data["reason"], acting_user=request.user)
+                messages.success(
+                    request,
+                    f"La conservation de {person} est gelée : la fiche ne sera ni archivée ni "
+                    "effacée tant que le gel dure.",
+                )
+                return redirect("people:detail", pk=person.pk)
+        except services.HoldError as error:
+            form.add_error("reason" if not person.is_held else None, str(error))
+    return render(
+        request,
+        "people/person_hold.html",
+        {"person": person, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -5,7 +5,9 @@ from django.db import models
 CODE_LENGTH = 6
 CODE_VALIDITY_MINUTES = 10
 CODE_MAX_ATTEMPTS = 5
-IDLE_TIMEOUT_SECONDS = 30 * 60
+# The idle timeout itself is the setting PORTAL_IDLE_TIMEOUT_SECONDS (30 minutes); the Django
+# session outlives it by this much, so that the next page can say the session expired.
+EXPIRED_NOTICE_SECONDS = 4 * 3600
 INVITATION_VALIDITY_DAYS = 14
 # Sign-in code requests: (count, window in seconds), per number and per address.
 CODE_REQUESTS_PER_NUMBER = ((3, 15 * 60), (10, 24 * 3600))

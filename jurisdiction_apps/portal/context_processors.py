@@ -1,6 +1,7 @@
 """Counters shown in menus: the person's unread messages on the portal; on the back-office,
 the people waiting for an answer and the open change requests (one query for both)."""
 
+from django.conf import settings
 from django.db import connection
 
 from tenants.permissions import Action, can
@@ -21,6 +22,7 @@ def portal(request) -> dict:
         return {
             "portal_person": person,
             "portal_unread": PortalMessage.objects.filter(person=person).unread_by_person().count(),
+            "portal_idle_timeout_seconds": settings.PORTAL_IDLE_TIMEOUT_SECONDS,
         }
     membership = getattr(request, "membership", None)
     if membership is None:

@@ -2,12 +2,16 @@
 
 A person is not a platform user: the session holds the schema and the person's id, and the time
 of the last request. It is worth nothing on another host (cookies are per host) nor in another
-schema (checked on every request), and it ends after IDLE_TIMEOUT_SECONDS without activity.
+schema (checked on every request), and it ends after ``PORTAL_IDLE_TIMEOUT_SECONDS`` (30 minutes)
+without activity. The Django session itself outlives that by EXPIRED_NOTICE_SECONDS, so that the
+next page knows the portal session expired (rather than never existed) and says so; a warning
+script asks how long is left (``remaining_seconds``, not activity) and offers "Rester connecté".
 """
 
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import connection
 from django.shortcuts import redirect, render
@@ -16,22 +20,57 @@ from jurisdiction_apps.core.digests import keyed_digest
 from jurisdiction_apps.people.models import Person
 from tenants.constants import JurisdictionStatus
 
-from .constants import IDLE_TIMEOUT_SECONDS
+from .constants import EXPIRED_NOTICE_SECONDS
 
 SESSION_KEY = "portal"
 PENDING_KEY = "portal_pending"
+# The tag of the message that says why the person is on the sign-in page again: the drafts script
+# (static/js/drafts.js) keeps what was typed when it sees it.
+EXPIRED_TAG = "session-expired"
+EXPIRED_MESSAGE = (
+    "Votre session a expiré après {minutes} minutes sans activité : pour vous protéger, "
+    "vous êtes déconnecté. Reconnectez-vous."
+)
 
 
 def _now() -> float:
     return time.time()
 
 
-def current_person(request) -> Person | None:
-    """The signed-in person of this host, or None (an idle session is closed here)."""
+def idle_timeout() -> int:
+    return settings.PORTAL_IDLE_TIMEOUT_SECONDS
+
+
+def expired_message() -> str:
+    return EXPIRED_MESSAGE.format(minutes=max(1, idle_timeout() // 60))
+
+
+def say_expired(request) -> None:
+    messages.info(request, expired_message(), extra_tags=EXPIRED_TAG)
+
+
+def _data(request) -> dict | None:
     data = request.session.get(SESSION_KEY)
     if not data or data.get("schema") != connection.schema_name:
         return None
-    if _now() - data.get("last", 0) > IDLE_TIMEOUT_SECONDS:
+    return data
+
+
+def remaining_seconds(request) -> int:
+    """Seconds before the portal session of this host ends for inactivity (0: ended or none).
+    Reads the session without touching it: asking is not activity."""
+    data = _data(request)
+    if data is None:
+        return 0
+    return max(0, int(idle_timeout() - (_now() - data.get("last", 0))))
+
+
+def current_person(request) -> Person | None:
+    """The signed-in person of this host, or None (an idle session is closed here)."""
+    data = _data(request)
+    if data is None:
+        return None
+    if _now() - data.get("last", 0) > idle_timeout():
         sign_out(request)
         request.portal_timed_out = True
         return None
@@ -59,7 +98,9 @@ def sign_in(request, person: Person) -> None:
         "last": _now(),
     }
     if not request.user.is_authenticated:
-        request.session.set_expiry(IDLE_TIMEOUT_SECONDS)
+        # Longer than the idle timeout, which the portal checks itself (current_person): the next
+        # page after it can then say the session expired.
+        request.session.set_expiry(idle_timeout() + EXPIRED_NOTICE_SECONDS)
 
 
 def sign_out(request) -> None:
@@ -85,11 +126,7 @@ def person_required(view):
         person = current_person(request)
         if person is None:
             if getattr(request, "portal_timed_out", False):
-                messages.info(
-                    request,
-                    "Vous n'avez rien fait pendant 30 minutes : "
-                    "pour vous protéger, vous êtes déconnecté. Reconnectez-vous.",
-                )
+                say_expired(request)
             return redirect("portal:sign_in")
         request.person = person
         return view(request, *args, **kwargs)

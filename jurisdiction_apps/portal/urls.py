@@ -12,6 +12,8 @@ urlpatterns = [
     path("connexion/code/", access.enter_code, name="enter_code"),
     path("connexion/nouveau-code/", access.new_code, name="new_code"),
     path("deconnexion/", access.sign_out, name="sign_out"),
+    path("session/", access.session_status, name="session_status"),
+    path("session/prolonger/", access.session_keep_alive, name="session_keep_alive"),
     path("invitation/<str:token>/", access.invitation, name="invitation"),
     # Home, appointments and calendar (views/home.py)
     path("", home.home, name="home"),

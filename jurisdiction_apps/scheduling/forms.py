@@ -29,7 +29,7 @@ class BookingForm(forms.Form):
         widget=forms.RadioSelect,
         initial=NotifyMode.NOTIFY_AND_REMIND,
     )
-    case_numbers = forms.CharField(label="Numéro(s) de parquet", required=False, max_length=200)
+    case_numbers = forms.CharField(label="Numéros de parquet", required=False, max_length=200)
     assigned_agent = forms.TypedChoiceField(
         label="Agent qui reçoit la personne", required=False, coerce=int, empty_value=None
     )

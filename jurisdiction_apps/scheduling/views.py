@@ -27,9 +27,9 @@ from .models import Appointment, Slot, TransitionError
 from .services import BookingError, BookingRequest, book, change_state, reschedule
 
 OUTCOME_ACTIONS = [
-    (EventKind.FULFILLED, "Venu(e)"),
-    (EventKind.NO_SHOW, "Absent(e)"),
-    (EventKind.EXCUSED, "Excusé(e)"),
+    (EventKind.FULFILLED, "Présence"),
+    (EventKind.NO_SHOW, "Absence"),
+    (EventKind.EXCUSED, "Absence excusée"),
 ]
 
 
@@ -182,6 +182,16 @@ def _preset_slot(params, types):
     return slot, ""
 
 
+def _last_appointment(person):
+    """The person's most recent appointment, past or future, whatever its state."""
+    return (
+        Appointment.objects.filter(person=person)
+        .only("appointment_type_id", "place_id", "agenda_id")
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+
+
 def _start_day(params, default, today):
     try:
         day = date.fromisoformat(_last(params, "depuis")) if _last(params, "depuis") else default
@@ -205,6 +215,9 @@ def _booking_context(request, person, replaces=None):
     if preset_problem:
         choice_errors["creneau"] = preset_problem
     source = preset or replaces
+    # A person already followed is usually booked again for the same kind of appointment with
+    # the same team: their last appointment (any state) gives the defaults when nothing else does.
+    usual = source or (_last_appointment(person) if person else None)
 
     def choose(queryset, name, default, offered=None):
         """The choice sent, else the default, else the only one ``offered`` (the list shown)."""
@@ -221,7 +234,7 @@ def _booking_context(request, person, replaces=None):
         only = list((queryset if offered is None else offered)[:2])
         return only[0] if len(only) == 1 else None
 
-    chosen_type = choose(types, "type", source.appointment_type_id if source else None)
+    chosen_type = choose(types, "type", usual.appointment_type_id if usual else None)
     if chosen_type:
         places = Place.objects.offering(chosen_type).order_by("name")
     else:
@@ -230,15 +243,15 @@ def _booking_context(request, person, replaces=None):
     default_place = None
     if preset:
         default_place = preset.agenda.place_id
-    elif replaces:
-        default_place = replaces.place_id
+    elif usual:
+        default_place = usual.place_id
     place = choose(places, "lieu", default_place)
     agenda, agendas = None, Agenda.objects.none()
     if place:
         agenda = choose(
             place.agendas.active(),
             "agenda",
-            source.agenda_id if source else None,
+            usual.agenda_id if usual else None,
             offered=queries.agendas_for_booking(place, chosen_type),
         )
         agendas = queries.agendas_for_booking(place, chosen_type, agenda)
@@ -278,6 +291,10 @@ def _booking_context(request, person, replaces=None):
         "person": person,
         "replaces": replaces,
         "preset": preset,
+        "type_from_last": bool(
+            usual is not None and source is None and chosen_type and not _last(params, "type")
+        )
+        and chosen_type.pk == usual.appointment_type_id,
         "types": types,
         "chosen_type": chosen_type,
         "places": places,
@@ -389,10 +406,10 @@ def _booking(request, person, replaces=None):
                 # the grid is read again: a slot taken meanwhile is no longer offered
                 context.update(_booking_context(request, person, replaces))
             else:
-                verb = "reporté" if replaces is not None else "convoqué(e)"
+                what = "Rendez-vous reporté" if replaces is not None else "Rendez-vous pris"
                 messages.success(
                     request,
-                    f"{person} est {verb} le "
+                    f"{what} pour {person} le "
                     f"{timezone.localtime(appointment.starts_at):%d/%m/%Y à %H:%M}.",
                 )
                 return redirect("scheduling:appointment", pk=appointment.pk)

@@ -21,6 +21,7 @@ from tenants.models import (
     validate_time_zone,
 )
 from tenants.services import default_domain_for, schema_name_for
+from tenants.time_zones import time_zone_choices
 
 LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){LABEL}(\.{LABEL})+$")
@@ -31,7 +32,9 @@ def primary_colour_field() -> forms.CharField:
         label="Couleur principale",
         max_length=7,
         initial="#000091",
-        help_text="En hexadécimal, par exemple #000091.",
+        help_text="La couleur du bandeau, choisie dans la palette (bleu de la République par "
+        "défaut).",
+        widget=forms.TextInput(attrs={"type": "color"}),
     )
 
 
@@ -99,11 +102,11 @@ class CreationForm(BrandingMixin, DsfrMixin, forms.Form):
         required=False,
         help_text="Codes séparés par des virgules, par exemple 92 ou 971,972.",
     )
-    time_zone = forms.CharField(
+    time_zone = forms.ChoiceField(
         label="Fuseau horaire",
-        max_length=64,
         initial="Europe/Paris",
-        help_text="Nom IANA, par exemple Europe/Paris ou Indian/Reunion.",
+        help_text="L'heure des rendez-vous, des créneaux et des SMS de la juridiction.",
+        error_messages={"invalid_choice": "Fuseau horaire inconnu : choisissez dans la liste."},
     )
     phone_region = forms.ChoiceField(
         label="Région téléphonique", choices=PhoneRegion.choices, initial=PhoneRegion.FR
@@ -117,6 +120,10 @@ class CreationForm(BrandingMixin, DsfrMixin, forms.Form):
     primary_colour = primary_colour_field()
     logo = logo_field()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()  # offsets of today
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip().lower()
         slug_validator(slug)
@@ -127,7 +134,7 @@ class CreationForm(BrandingMixin, DsfrMixin, forms.Form):
         ).exists():
             raise ValidationError(f"Une création est déjà en cours pour « {slug} ».")
         if schema_exists(schema_name_for(slug)):
-            raise ValidationError("Un schéma porte déjà ce nom : choisissez un autre identifiant.")
+            raise ValidationError("Cet identifiant a déjà servi : choisissez-en un autre.")
         return slug
 
     def clean_domains(self):

@@ -476,7 +476,7 @@ class AppointmentsImporter(Importer):
                         f"numéro APPI {entry.appi_number}" if entry.appi_number else "aucun n° APPI"
                     )
                     born = (
-                        f"née le {entry.birth_date:%d/%m/%Y}"
+                        f"date de naissance {entry.birth_date:%d/%m/%Y}"
                         if entry.birth_date
                         else "sans date de naissance"
                     )

@@ -16,6 +16,11 @@ from jurisdiction_apps.people.normalisation import search_key
 from .reading import ReadError, Table, read_table
 
 
+def rejected_lines(count: int) -> str:
+    """ "1 ligne rejetée", "3 lignes rejetées"."""
+    return f"{count} ligne rejetée" if count == 1 else f"{count} lignes rejetées"
+
+
 class Action:
     CREATE = "create"
     UPDATE = "update"
@@ -220,7 +225,7 @@ class Importer:
             raise ImportRefused(plan.file_error)
         if plan.errors and not valid_only:
             raise ImportRefused(
-                f"{len(plan.rejected_lines)} ligne(s) rejetée(s) : rien n'a été importé. "
+                f"{rejected_lines(len(plan.rejected_lines))} : rien n'a été importé. "
                 "Corrigez le fichier, ou choisissez d'importer seulement les lignes valides."
             )
 

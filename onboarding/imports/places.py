@@ -16,6 +16,7 @@ from jurisdiction_apps.core.audit import acting_as
 from jurisdiction_apps.organisation.constants import PlaceKind, ServiceKind
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place, Service
 from jurisdiction_apps.people.normalisation import search_key
+from shared.sms_texts.encoding import normalise_lookalikes
 
 from .base import Action, Column, Importer, Plan, PlannedRow, RowError, quiet_triggers, text
 
@@ -62,7 +63,7 @@ class PlacesImporter(Importer):
         seen: dict[str, tuple[int, dict, PlannedRow]] = {}
         for line, record in records:
             errors = []
-            name = text(record.get("name"))
+            name = normalise_lookalikes(text(record.get("name")))
             if not name:
                 errors.append(RowError(line, self.label("name"), "Indiquez le nom du lieu."))
             elif len(name) > 200:
@@ -91,7 +92,7 @@ class PlacesImporter(Importer):
                         )
                     )
             for key, limit in (("address", 255), ("city", 120)):
-                value = text(record.get(key))
+                value = normalise_lookalikes(text(record.get(key)))
                 if value:
                     if len(value) > limit:
                         errors.append(

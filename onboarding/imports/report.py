@@ -14,6 +14,10 @@ COUNT_LABELS = (
 )
 
 
+def _and_others(count: int) -> str:
+    return f"et {count} autre." if count == 1 else f"et {count} autres."
+
+
 def report_csv(lines: list[list]) -> str:
     """UTF-8 with BOM and ``;``: what a French spreadsheet opens without asking."""
     buffer = io.StringIO()
@@ -46,7 +50,7 @@ def report_text(preview: dict, *, applied: bool, max_errors: int | None = None) 
         for line, column, message in errors[:max_errors]:
             out.append(f"  ligne {line}, colonne « {column} » : {message}")
         if max_errors is not None and len(errors) > max_errors:
-            out.append(f"  … et {len(errors) - max_errors} autre(s).")
+            out.append(f"  … {_and_others(len(errors) - max_errors)}")
     skipped = preview.get("skipped", [])
     if skipped:
         out.append("")
@@ -54,5 +58,5 @@ def report_text(preview: dict, *, applied: bool, max_errors: int | None = None) 
         for line, reason in skipped[:max_errors]:
             out.append(f"  ligne {line} : {reason}")
         if max_errors is not None and len(skipped) > max_errors:
-            out.append(f"  … et {len(skipped) - max_errors} autre(s).")
+            out.append(f"  … {_and_others(len(skipped) - max_errors)}")
     return "\n".join(out)

@@ -32,6 +32,7 @@ SHARED_APPS = [
     "shared.sms_texts",
     "shared.public_site",
     "shared.national_stats",
+    "shared.retention",
     "onboarding",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -443,9 +444,11 @@ PERMISSIONS_POLICY["publickey-credentials-get"] = ["self"]
 PERMISSIONS_POLICY["publickey-credentials-create"] = ["self"]
 # Agents' sessions: bound to the host they were opened on, closed after this many seconds
 # without activity (a warning shows two minutes before); SESSION_COOKIE_AGE stays the absolute
-# lifetime. The portal of the people followed has its own idle timeout (portal/constants.py).
+# lifetime. The portal of the people followed has its own idle timeout (portal/session.py), with
+# the same warning before.
 SESSION_IDLE_TIMEOUT_SECONDS = int(env_str("SESSION_IDLE_TIMEOUT_SECONDS", "1800"))
 SESSION_IDLE_WARNING_SECONDS = int(env_str("SESSION_IDLE_WARNING_SECONDS", "120"))
+PORTAL_IDLE_TIMEOUT_SECONDS = int(env_str("PORTAL_IDLE_TIMEOUT_SECONDS", "1800"))
 # API: tokens older than this are refused; requests per user / per address (DRF rate syntax).
 # The address is read behind TRUSTED_PROXY_COUNT proxies (DRF's NUM_PROXIES, as tenants/net.py).
 API_TOKEN_TTL_HOURS = int(env_str("API_TOKEN_TTL_HOURS", "24"))
@@ -473,11 +476,25 @@ PERIODIC_TASKS = {
         "STATS_REFRESH_INTERVAL_SECONDS",
         "all",
     ),
+    # Issue 18: expired sessions, then jurisdiction.retention in every jurisdiction (its own
+    # fan-out, shared/retention/tasks.py). A crontab: at night, in CELERY_TIMEZONE.
+    "Conservation des données (chaque nuit)": (
+        "platform.retention_nightly",
+        "RETENTION_SCHEDULE",
+        "national",
+    ),
 }
+# How each scope reaches the jurisdictions; "national" runs the task itself, once.
 PERIODIC_FAN_OUT_TASKS = {
     "live": "platform.run_in_live_jurisdictions",
     "all": "platform.run_in_every_jurisdiction",
+    "national": None,
 }
+# A number of seconds (an interval) or a crontab "minute hour day month weekday".
+RETENTION_SCHEDULE = env_str("RETENTION_SCHEDULE", "30 2 * * *")
+# After each of its transactions the job pauses this many times the transaction's duration, so
+# that agents and the SMS sweep get the CPU and the disk (0: no pause; docs/deployment.md).
+RETENTION_PAUSE_RATIO = float(env_str("RETENTION_PAUSE_RATIO", "2"))
 
 # --- ProConnect: agents' sign-in (OpenID Connect; ADR 0016, docs/deployment.md) ---------------
 # The defaults point at the local provider of make run (devtools/oidc_provider.py); production

@@ -8,6 +8,7 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 ACCOUNT_RATE_LIMITS = False
+RETENTION_PAUSE_RATIO = 0  # the retention job does not pause between batches in tests
 
 import os  # noqa: E402
 

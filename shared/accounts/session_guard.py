@@ -38,6 +38,8 @@ ACTIVITY_RESOLUTION_SECONDS = 60
 # Requests that sign the agent in afresh: an expired session of this host is closed and they go on
 # (the jurisdiction switch, tenants/handoff.py, mounted by saas_platform/urls_tenant.py).
 FRESH_SIGN_IN_PREFIXES = ("/connexion/relais/",)
+# The tag of that message: on seeing it, the drafts script (static/js/drafts.js) keeps drafts.
+EXPIRED_TAG = "session-expired"
 EXPIRED_MESSAGE = "Votre session a expiré après {minutes} minutes d'inactivité. Reconnectez-vous."
 
 
@@ -78,7 +80,11 @@ def bind_session_to_host(sender, request, user, **kwargs):
 def _is_background(request) -> bool:
     """A request of a script or an API client, not a page the agent navigates to."""
     mode = request.headers.get("Sec-Fetch-Mode")
-    return request.path.startswith("/api/") or (mode is not None and mode != "navigate")
+    return (
+        request.path.startswith("/api/")
+        or (mode is not None and mode != "navigate")
+        or request.headers.get("Accept", "").startswith("application/json")
+    )
 
 
 def _expired_json() -> JsonResponse:
@@ -140,7 +146,7 @@ class AgentSessionMiddleware:
         logout(request)
         if request.path.startswith(FRESH_SIGN_IN_PREFIXES):
             return None  # the request signs the agent in afresh: let it
-        messages.warning(request, expired_message())
+        messages.warning(request, expired_message(), extra_tags=EXPIRED_TAG)
         return redirect_to_login(request.get_full_path() if request.method == "GET" else "/")
 
     def touch(self, request):

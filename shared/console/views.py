@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from shared.accounts.constants import NationalRole
+from shared.retention import services as retention_services
+from shared.retention.constants import Category
+from shared.retention.models import RunState
 from tenants.constants import JurisdictionStatus
 from tenants.models import Jurisdiction
+from tenants.time_zones import zone_label
 from tenants.urls_helpers import jurisdiction_home_url
 from tenants.views import memberships_with_links
-
-from .time_zones import zone_label
 
 CONSOLE_ROLES = (NationalRole.NATIONAL_TEAM, NationalRole.DEPLOYMENT_OFFICER)
 STATUS_BADGES = {
@@ -104,4 +106,41 @@ def console(request, activity=None):
             "national_team": request.user.national_role == NationalRole.NATIONAL_TEAM,
         },
         status=status,
+    )
+
+
+@require_safe
+@login_required
+def retention(request):
+    """The national team's view of the nightly retention job: each jurisdiction's last run and
+    what it archived and erased; the rules, edited in the admin."""
+    if request.user.national_role != NationalRole.NATIONAL_TEAM:
+        raise PermissionDenied
+    latest = retention_services.latest_run_per_jurisdiction()
+    rows = []
+    for jurisdiction in Jurisdiction.objects.tenants().order_by("name"):
+        run = latest.get(jurisdiction.pk)
+        tallies = {tally.category: tally.count for tally in run.tallies.all()} if run else {}
+        rows.append(
+            {
+                "jurisdiction": jurisdiction,
+                "run": run,
+                "archived": tallies.get(Category.PEOPLE_ARCHIVE, 0),
+                "erased": tallies.get(Category.PEOPLE_ERASE, 0),
+                "others": sum(
+                    count
+                    for category, count in tallies.items()
+                    if category not in (Category.PEOPLE_ARCHIVE, Category.PEOPLE_ERASE)
+                ),
+            }
+        )
+    return render(
+        request,
+        "console/retention.html",
+        {
+            "rows": rows,
+            "failed": sum(1 for row in rows if row["run"] and row["run"].state == RunState.FAILED),
+            "never": sum(1 for row in rows if row["run"] is None),
+            "rules": retention_services.current_rules().values(),
+        },
     )

@@ -23,6 +23,7 @@ from django_tenants.utils import tenant_context
 from jurisdiction_apps.notifications.constants import MessageState
 from jurisdiction_apps.portal.constants import Author, ChangeRequestState
 from jurisdiction_apps.scheduling.constants import AppointmentState
+from shared.retention.services import has_erased_people
 
 from .constants import ALL, DELAY_BUCKETS
 from .models import (
@@ -376,14 +377,31 @@ def first_activity_day(jurisdiction) -> date | None:
     return timezone.localdate(first, ZoneInfo(jurisdiction.time_zone)) if first else None
 
 
-def rebuild(jurisdiction, since: date | None = None) -> list[RefreshReport]:
-    """Recompute a jurisdiction's whole history (month by month) from its own data."""
+def rebuild(
+    jurisdiction, since: date | None = None, *, recompute_erased: bool = False
+) -> list[RefreshReport]:
+    """Recompute a jurisdiction's whole history (month by month) from its own data.
+
+    Once the jurisdiction has erased people (retention, issue 18), the months already computed
+    are kept as they are: their source rows may be gone, and national figures do not change when
+    people are erased. ``recompute_erased`` recomputes them anyway (the erased people drop out).
+    """
     first = since or first_activity_day(jurisdiction)
     today = local_today(jurisdiction)
     if first is None or first > today:
         return []
+    kept = set()
+    if not recompute_erased and has_erased_people(jurisdiction):
+        mine = {"jurisdiction_id": jurisdiction.pk}
+        kept = set(AppointmentMonth.objects.filter(**mine).values_list("month", flat=True))
+        kept |= {
+            day.replace(day=1)
+            for day in FollowedDay.objects.filter(**mine).values_list("day", flat=True)
+        }
     reports = []
     for month in months_between(first, today):
+        if month in kept:
+            continue
         start = max(month, first)
         end = min(next_month(month) - timedelta(days=1), today)
         reports.append(refresh(jurisdiction, start, end))

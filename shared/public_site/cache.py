@@ -4,11 +4,14 @@ Pages are the same for every visitor without a session, so their HTML is stored 
 request's path and query string and a content version. Any edit of the content bumps the version
 after its transaction commits (``signals.py``): every page is rendered afresh on its next visit,
 and a request that read the old rows before the commit cannot store them under the new version.
-Visitors with a session (agents, editors) always get a fresh page.
+Visitors with a session (agents, editors) always get a fresh page. The key also holds a
+fingerprint of the code that renders the pages (templates and static files): after a deploy, the
+pages the previous release cached are not served again with its layout.
 """
 
 import hashlib
 import logging
+from functools import cache as once
 from functools import wraps
 
 from django.conf import settings
@@ -42,9 +45,24 @@ def bump_version() -> None:
         logger.error("page cache unavailable: could not drop the cached pages", exc_info=True)
 
 
+RENDERING_FOLDERS = ("templates", "static")
+
+
+@once
+def code_fingerprint() -> str:
+    """A digest of the files that shape a page (read once per process, a few milliseconds)."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in RENDERING_FOLDERS:
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _page_key(request) -> str:
     digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-    return f"public_site:page:{content_version()}:{digest}"
+    return f"public_site:page:{code_fingerprint()}:{content_version()}:{digest}"
 
 
 def _cacheable(request) -> bool:

@@ -33,6 +33,7 @@ urlpatterns = [
         views.directory_departement,
         name="directory_departement",
     ),
+    path("mon-espace/", views.my_space, name="my_space"),
     path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
     # Last, and this URLconf is included last: /<slug>/ for the pages about the site.

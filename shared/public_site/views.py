@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from shared.accounts.constants import NationalRole
+from tenants.models import Jurisdiction
+from tenants.urls_helpers import host_url
 
 from .cache import cached_page
 from .constants import PageCategory, PartnerCategory
@@ -190,3 +192,29 @@ def robots(request):
         f"User-agent: *\nDisallow: /admin/\nDisallow: /comptes/\nSitemap: {sitemap_url}\n",
         content_type="text/plain; charset=utf-8",
     )
+
+
+PORTAL_PATH = "/mon-espace/"
+
+
+@require_safe
+def my_space(request):
+    """The way to one's personal space: it lives on the jurisdiction's own address, so the public
+    site lists the jurisdictions open to people, with the départements each one covers."""
+    jurisdictions = []
+    for jurisdiction in Jurisdiction.objects.live().prefetch_related("domains").order_by("name"):
+        domains = list(jurisdiction.domains.all())
+        primary = next((d for d in domains if d.is_primary), domains[0] if domains else None)
+        if primary is None:
+            continue
+        jurisdictions.append(
+            {
+                "name": jurisdiction.name,
+                "departements": [
+                    f"{DEPARTEMENTS[code].name} ({code})" if code in DEPARTEMENTS else code
+                    for code in jurisdiction.departement_list
+                ],
+                "url": host_url(request, primary.domain, PORTAL_PATH),
+            }
+        )
+    return render(request, "public_site/my_space.html", {"jurisdictions": jurisdictions})

@@ -24,7 +24,7 @@ DEFAULT_TEXTS = {
         "Si vous ne pouvez pas venir, appelez le {telephone}."
     ),
     "no_show": (
-        "Justice : vous étiez attendu(e) le {date} à {heure} ({lieu}). "
+        "Justice : nous vous attendions le {date} à {heure} ({lieu}). "
         "Appelez vite le {telephone} pour convenir d'un nouveau rendez-vous."
     ),
 }

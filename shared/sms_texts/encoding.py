@@ -44,6 +44,27 @@ REPLACEMENTS = {
     "\u00c6": "AE",
 }
 
+# The typographic characters that look like a GSM-7 one (a reader sees no difference): replaced
+# at entry (place names and addresses, SMS texts) and again when an SMS is rendered. Letters
+# GSM-7 lacks (ê, ç, œ) are not lookalikes: they stay, and the editor says what they cost.
+LOOKALIKES = {
+    char: REPLACEMENTS[char]
+    for char in (
+        "\u2019\u2018\u201a\u2032\u201c\u201d\u201e\u00ab\u00bb"  # quotes and apostrophes
+        "\u2013\u2014\u2212\u2010\u2011"  # dashes and minus
+        "\u00a0\u202f\u2009\u2007"  # non-breaking and thin spaces
+        "\u2026"  # ellipsis
+    )
+}
+INVISIBLE = ("\u200b", "\u2060", "\ufeff", "\u00ad")  # zero-width characters, soft hyphen
+LOOKALIKE_TABLE = str.maketrans({**LOOKALIKES, **dict.fromkeys(INVISIBLE, "")})
+
+
+def normalise_lookalikes(text: str) -> str:
+    """Typographic dashes, quotes, spaces and ellipsis → their GSM-7 lookalikes ("—" → "-",
+    "’" → "'", non-breaking space → space, "…" → "..."); every other character is kept."""
+    return text.translate(LOOKALIKE_TABLE) if text else text
+
 
 @cache
 def gsm_units(char: str) -> int | None:

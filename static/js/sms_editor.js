@@ -88,6 +88,13 @@
       ucs2List.appendChild(item);
     });
     ucs2.hidden = data.ucs2_characters.length === 0;
+    var cost = byId("apercu-cout");
+    if (cost) {
+      cost.textContent =
+        "Ce SMS partira en UCS-2 : " + data.segments + " SMS par envoi" +
+        (data.gsm7_segments ? ", au lieu de " + data.gsm7_segments + " en caractères GSM-7" : "") +
+        ".";
+    }
     errorBox.textContent = "";
     if (data.error) {
       var message = document.createElement("p");

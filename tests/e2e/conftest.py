@@ -83,12 +83,23 @@ document.addEventListener("securitypolicyviolation", function (event) {
 """
 
 
+def _where(location: dict) -> str:
+    url = location.get("url") or "?"
+    line = location.get("lineNumber")
+    return f"{url}:{line}" if line else url
+
+
 @pytest.fixture
 def page(browser, live_url):
     """A page whose test fails on any Content-Security-Policy violation (seen by the document's
-    event or in the browser's console)."""
+    event or in the browser's console), on any uncaught script error, and on any console message
+    of type error: a failed request such as a missing favicon logs one too. The one error left
+    out is the browser's note that a page the test opened answered with an error status (a 403,
+    404 or 503 page that the test visits on purpose): those pages' own resources still count."""
     context = browser.new_context(locale="fr-FR")
     violations: list[str] = []
+    logged: list[tuple[str, str, str]] = []  # (page URL, message, where)
+    error_documents: set[str] = set()  # pages opened by the test that answered 4xx or 5xx
     context.expose_function("__cspViolation", lambda text: violations.append(text))
     context.add_init_script(_CSP_LISTENER)
     page = context.new_page()
@@ -96,10 +107,30 @@ def page(browser, live_url):
     def on_console(message):
         if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
             violations.append(f"console: {message.text}")
+        elif message.type == "error":
+            location = message.location or {}
+            logged.append((page.url, message.text, _where(location)))
+
+    def on_page_error(error):
+        logged.append((page.url, f"{error.stack or error}", "script error"))
+
+    def on_response(response):
+        request = response.request
+        navigation = request.is_navigation_request() and request.frame == page.main_frame
+        if response.status >= 400 and navigation:
+            error_documents.add(response.url)
 
     page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    page.on("response", on_response)
     page.set_default_timeout(15_000)
     page.csp_violations = violations
     yield page
     context.close()
     assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+    errors = [
+        f"on {url}: {text} ({where})"
+        for url, text, where in logged
+        if not (text.startswith("Failed to load resource") and where in error_documents)
+    ]
+    assert errors == [], f"{len(errors)} error(s) in the browser's console:\n" + "\n".join(errors)

@@ -53,7 +53,7 @@ def test_bex_registers_a_person_and_books_a_sortie_d_audience_spip(page, live_ur
     page.get_by_label("2. Lieu").select_option(label="Antenne de Nanterre")
     page.get_by_label("3. Agenda").select_option(label="Équipe 1")
     page.locator(f"label[for=creneau-{slot.pk}]").click()
-    page.get_by_label("Numéro(s) de parquet").fill("26001234567")
+    page.get_by_label("Numéros de parquet").fill("26001234567")
     page.get_by_role("button", name="Convoquer").click()
 
     expect(page.locator(".fr-alert--success")).to_contain_text("DUPONT-MOREAU Jean-Pierre")
@@ -95,12 +95,15 @@ def test_cpip_marks_a_past_appointment_missed_then_reschedules_it(page, live_url
     sign_in(page, base, cpip)
 
     page.get_by_role("link", name="À renseigner", exact=True).click()  # the home counts them too
-    page.get_by_role("button", name="Absent(e) : LEROY Samia").click()
+    page.get_by_role("button", name="Absence : LEROY Samia").click()
     expect(page.locator(".fr-alert--success")).to_contain_text("LEROY Samia")
 
     page.get_by_role("link", name="Absences").click()
     row = page.locator("tr", has_text="LEROY Samia")
-    expect(row.get_by_role("link", name="+33698765432")).to_be_visible()
+    expect(row.get_by_role("link", name="06 98 76 54 32")).to_be_visible()
+    expect(row.get_by_role("link", name="06 98 76 54 32")).to_have_attribute(
+        "href", "tel:+33698765432"
+    )
     row.get_by_role("link", name="Reporter").click()
     page.get_by_label("2. Lieu").select_option(label="Antenne de Boulogne")
     day = open_day(alpha, 5)
@@ -134,6 +137,7 @@ def test_local_admin_creates_a_slot_template_and_sees_the_slots(page, live_url, 
     base = live_url.format(host="alpha.localhost")
     sign_in(page, base, admin)
 
+    page.get_by_role("button", name="Pilotage").click()
     page.get_by_role("link", name="Organisation").click()
     page.get_by_role("link", name="Modèles de créneaux").click()
     page.get_by_role("link", name="Ajouter un modèle").click()

@@ -38,7 +38,7 @@ def test_an_officer_creates_a_jurisdiction_and_opens_its_checklist(
     page.get_by_label("Nom du SPIP").fill("SPIP d'Epsilon")
     page.get_by_label("Départements").fill("971")
     page.get_by_label("Identifiant court").fill("epsilon")
-    page.get_by_label("Fuseau horaire").fill("America/Guadeloupe")
+    page.get_by_label("Fuseau horaire").select_option("America/Guadeloupe")
     page.get_by_label("Région téléphonique").select_option("GP")
     page.get_by_label("Expéditeur des SMS").fill("123")  # digits only: refused
     page.get_by_label("Logo").set_input_files(

@@ -86,7 +86,7 @@ def test_an_officer_opens_a_jurisdiction_alone_with_the_kit(
     page.get_by_label("Nom du SPIP").fill("SPIP de Zêta")
     page.get_by_label("Départements").fill("92")
     page.get_by_label("Identifiant court").fill("zeta")
-    page.get_by_label("Fuseau horaire").fill("Europe/Paris")
+    page.get_by_label("Fuseau horaire").select_option("Europe/Paris")
     page.get_by_label("Région téléphonique").select_option("FR")
     page.get_by_label("Expéditeur des SMS").fill("SPIPZETA")
     page.get_by_role("button", name="Créer la juridiction").click()

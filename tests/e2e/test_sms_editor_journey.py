@@ -31,6 +31,7 @@ def test_local_admin_writes_the_reminder_of_a_type_with_the_live_preview(
     base = live_url.format(host="alpha.localhost")
     sign_in(page, base, admin)
 
+    page.get_by_role("button", name="Pilotage").click()
     page.get_by_role("link", name="Textes des SMS").first.click()
     expect(page.locator("h1")).to_have_text("Textes des SMS")
     reminder_row = page.locator(f"#type-{kind.pk} + p + div tr", has_text="Rappel")

@@ -87,7 +87,7 @@ def test_a_summon_booked_with_notify_now_is_delivered_and_shown(
     page.get_by_label("3. Agenda").select_option(label="Équipe 1")
     page.locator(f"label[for=creneau-{slot.pk}]").click()
     page.get_by_label("Prévenir maintenant et rappeler avant").check()
-    page.get_by_label("Numéro(s) de parquet").fill("26001234567")
+    page.get_by_label("Numéros de parquet").fill("26001234567")
     page.get_by_role("button", name="Convoquer").click()
     expect(page.locator("h1")).to_have_text("Sortie d'audience SPIP")
 

@@ -63,6 +63,7 @@ def test_national_team_reads_the_impact_and_a_local_admin_compares(
     local = context.new_page()
     alpha_base = live_url.format(host="alpha.localhost")
     sign_in(local, alpha_base, admin)
+    local.get_by_role("button", name="Pilotage").click()
     local.get_by_role("link", name="Statistiques").click()
     expect(local.locator("h1")).to_have_text("Statistiques de la juridiction")
     expect(local.locator("#presence-juridiction")).to_contain_text("72,5 %")

@@ -14,9 +14,9 @@ from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.notifications.models import Message
 from jurisdiction_apps.scheduling.models import Appointment
-from shared.console.time_zones import utc_offset, zone_label
 from shared.national_stats.forms import current_month, shift_months
 from tenants.constants import JurisdictionStatus, Role
+from tenants.time_zones import utc_offset, zone_label
 from tests.auth import sign_in
 from tests.factories import MembershipFactory, UserFactory
 

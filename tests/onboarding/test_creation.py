@@ -216,7 +216,7 @@ def test_a_slug_taken_between_the_form_and_the_task_fails_cleanly(officer):
         cursor.execute('CREATE SCHEMA "j_delta"')
     assert run_creation(creation.pk) == CreationState.FAILED
     creation.refresh_from_db()
-    assert creation.error == "Un schéma porte déjà ce nom : choisissez un autre identifiant."
+    assert creation.error == "Cet identifiant a déjà servi : choisissez-en un autre."
     assert not Jurisdiction.objects.filter(slug="delta").exists()
 
 
@@ -228,7 +228,7 @@ def test_the_progress_page_follows_the_states(officer):
 
     CreationRequest.objects.filter(pk=creation.pk).update(state=CreationState.RUNNING)
     page = officer.get(f"/deploiement/creations/{creation.pk}/").content.decode()
-    assert "Préparation du schéma" in page and 'http-equiv="refresh"' in page
+    assert "Préparation en cours" in page and 'http-equiv="refresh"' in page
 
     run_creation_state = CreationRequest.objects.filter(pk=creation.pk)
     run_creation_state.update(state=CreationState.QUEUED)

@@ -144,7 +144,7 @@ def test_the_next_appointment_comes_first_and_is_worded_plainly(alpha, person, p
     assert "demain" in card
     assert "à 9 h" in card
     assert "Rendez-vous avec votre conseiller" in card
-    assert "SPIP d'Alpha — antenne centre" in card
+    assert "SPIP d'Alpha - antenne centre" in card  # the em dash normalised at entry (GSM-7)
     assert ADDRESS in card
     assert OSM in card
     assert "pièce d'identité" in card  # no service page: the generic list
@@ -213,7 +213,7 @@ def test_a_type_that_hides_the_address_shows_neither_address_nor_map(alpha, pers
         reverse("portal:appointment_ics", args=[appointment.pk]), HTTP_HOST=host(alpha)
     )
     event = events(ics_of(response))[0]
-    assert str(event["location"]) == "SPIP d'Alpha — antenne centre"
+    assert str(event["location"]) == "SPIP d'Alpha - antenne centre"
     assert b"Lilas" not in response.content
 
 
@@ -280,7 +280,7 @@ def test_appointment_ics_has_the_plain_label_the_place_and_nothing_personal(
     assert response["Content-Disposition"] == 'attachment; filename="rendez-vous.ics"'
     [event] = events(ics_of(response))
     assert str(event["summary"]) == "Rendez-vous avec votre conseiller"
-    assert str(event["location"]) == f"SPIP d'Alpha — antenne centre, {ADDRESS}"
+    assert str(event["location"]) == f"SPIP d'Alpha - antenne centre, {ADDRESS}"
     assert event.decoded("dtstart") == starts_at
     assert event.decoded("dtend") == starts_at + timedelta(minutes=appointment.duration_minutes)
     assert str(event["uid"]) == f"rendez-vous-{appointment.pk}@alpha.localhost"

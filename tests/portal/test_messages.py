@@ -28,7 +28,7 @@ MESSAGES_URL = "/mon-espace/messages/"
 TOKEN_URL = re.compile(r'href="(/mon-espace/fichiers/[^"]*)"')
 TEAM_TOKEN_URL = re.compile(r'href="(/messages/fichiers/[^"]*)"')
 # What differs between two renders of the same page: the form's token and the CSP nonce.
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"| nonce="[^"]*"')
+CSRF = re.compile(r'(name="csrfmiddlewaretoken" value|data-csrf-token| nonce)="[^"]*"')
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 

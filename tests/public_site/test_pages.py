@@ -1,10 +1,12 @@
 """The pages of the information site: content, readable addresses, no cookie, cache, sitemap."""
 
 import re
+from unittest.mock import patch
 
 import pytest
 from django.test import Client
 
+from shared.public_site import cache as page_cache
 from shared.public_site.cache import bump_version
 from shared.public_site.constants import PageCategory, SectionKind
 from tests.auth import sign_in
@@ -143,6 +145,20 @@ def test_the_cache_is_dropped_only_once_the_edit_has_committed(site, visitor):
     service.name = "Nouveau nom"
     service.save()  # inside the test transaction: not committed, the version stays
     assert visitor.get(url)["X-Cache"] == "hit"
+
+
+def test_a_new_release_does_not_serve_the_pages_of_the_previous_one(site, visitor):
+    url = "/comprendre/"
+    assert visitor.get(url)["X-Cache"] == "miss"
+    assert visitor.get(url)["X-Cache"] == "hit"
+    page_cache.code_fingerprint.cache_clear()
+    try:  # another template: the fingerprint of the code that renders the pages changes
+        with patch.object(page_cache, "RENDERING_FOLDERS", ("templates",)):
+            assert visitor.get(url)["X-Cache"] == "miss"
+            assert visitor.get(url)["X-Cache"] == "hit"
+    finally:
+        page_cache.code_fingerprint.cache_clear()
+    assert visitor.get(url)["X-Cache"] == "hit"  # back to the release of the first pages
 
 
 def test_the_finder_lists_the_services_of_the_postcode(site, visitor):

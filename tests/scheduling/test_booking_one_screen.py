@@ -89,7 +89,7 @@ def test_the_only_place_and_agenda_are_chosen_and_the_slots_shown_at_once(
     assert _selected(html, "choix-lieu") == str(office.pk)
     assert _selected(html, "choix-agenda") == str(agenda.pk)
     assert f'id="creneau-{slot.pk}"' in html
-    assert 'data-keep-draft="booking"' in html
+    assert 'data-keep-draft="booking-' in html
     assert ">Convoquer</button>" in html
 
 
@@ -448,6 +448,50 @@ def test_rescheduling_starts_from_the_old_type_place_and_agenda(
     assert response.status_code == 302
     old.refresh_from_db()
     assert old.replaced_by.slot_id == new_slot.pk
+
+
+def test_a_person_followed_already_starts_from_their_last_appointment(
+    person, slot_type, spip_slot_type, office, second_office, agenda, client_for, in_alpha
+):
+    admin = MembershipFactory(jurisdiction=in_alpha, role=Role.LOCAL_ADMIN).user  # books both
+    north_agenda = Agenda.objects.create(place=second_office, name="Équipe nord")
+    Agenda.objects.create(place=second_office, name="Équipe nord bis")
+    for hours, kind, place, team in (
+        (-24 * 60, spip_slot_type, office, agenda),  # older: not the defaults
+        (-24 * 30, slot_type, second_office, north_agenda),
+    ):
+        Appointment.objects.create(
+            person=person,
+            appointment_type=kind,
+            place=place,
+            agenda=team,
+            starts_at=timezone.now() + timedelta(hours=hours),
+        )
+    client = client_for(admin)
+    _, html = _page(client, personne=person.pk)
+    assert _selected(html, "choix-type") == str(slot_type.pk)
+    assert _selected(html, "choix-lieu") == str(second_office.pk)
+    assert _selected(html, "choix-agenda") == str(north_agenda.pk)
+    assert "Celui de son dernier rendez-vous" in html
+    # the agent's own choice wins and the hint goes
+    _, html = _page(client, personne=person.pk, type=spip_slot_type.pk)
+    assert _selected(html, "choix-type") == str(spip_slot_type.pk)
+    assert _selected(html, "choix-lieu") == str(office.pk)
+    assert "Celui de son dernier rendez-vous" not in html
+    # a type the agent's role does not book is not offered, hence not chosen
+    AppointmentType.objects.filter(pk=slot_type.pk).update(is_active=False)
+    _, html = _page(client, personne=person.pk)
+    assert _selected(html, "choix-type") != str(slot_type.pk)
+    assert "Celui de son dernier rendez-vous" not in html
+
+
+def test_someone_never_booked_gets_no_defaults_beyond_the_only_choices(
+    person, slot_type, spip_slot_type, office, agenda, client_for, in_alpha
+):
+    admin = MembershipFactory(jurisdiction=in_alpha, role=Role.LOCAL_ADMIN).user
+    _, html = _page(client_for(admin), personne=person.pk)
+    assert _selected(html, "choix-type") == ""
+    assert "Celui de son dernier rendez-vous" not in html
 
 
 def test_the_person_search_shows_a_page_of_matches_and_asks_to_narrow_beyond(

@@ -58,13 +58,20 @@ def test_a_task_runs_in_the_schema_it_was_sent_from(celery_worker, committed_db)
 def test_beat_schedule_is_stored_for_django_celery_beat(committed_db):
     call_command("sync_periodic_tasks")
     call_command("sync_periodic_tasks")
-    tasks = {task.args: task for task in PeriodicTask.objects.all()}
+    everything = list(PeriodicTask.objects.all())
+    national = [task for task in everything if task.args == "[]"]
+    tasks = {task.args: task for task in everything if task.args != "[]"}
     assert set(tasks) == {
         '["jurisdiction.heartbeat"]',
         '["jurisdiction.generate_slots"]',
         '["jurisdiction.sms_sweep"]',
         '["jurisdiction.refresh_statistics"]',
     }
+    # The retention job is one national task that fans out itself, every night in Paris.
+    assert [task.task for task in national] == ["platform.retention_nightly"]
+    assert national[0].crontab is not None and national[0].interval is None
+    assert (national[0].crontab.minute, national[0].crontab.hour) == ("30", "2")
+    assert str(national[0].crontab.timezone) == "Europe/Paris"
     statistics = tasks.pop('["jurisdiction.refresh_statistics"]')
     # Statistics run in every jurisdiction (the months before going live are the baseline).
     assert statistics.task == "platform.run_in_every_jurisdiction"

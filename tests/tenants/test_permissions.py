@@ -57,6 +57,10 @@ REQUESTS = {
     Action.INVITE_TO_PORTAL: lambda c, w: c.post(f"/personnes/{w['person'].pk}/inviter/"),
     Action.PORTAL_MESSAGES: lambda c, w: c.get(f"/messages/{w['person'].pk}/"),
     Action.HANDLE_CHANGE_REQUESTS: lambda c, w: c.get("/demandes/"),
+    Action.HOLD_PEOPLE: lambda c, w: c.get(f"/personnes/{w['person'].pk}/conservation/"),
+    Action.ERASE_PEOPLE: lambda c, w: c.get(f"/personnes/{w['person'].pk}/effacer/"),
+    Action.EXPORT_PERSON_DATA: lambda c, w: c.get(f"/personnes/{w['person'].pk}/donnees/"),
+    Action.VIEW_RETENTION: lambda c, w: c.get("/conservation/"),
 }
 
 
@@ -92,7 +96,18 @@ OPEN_VIEWS = {
     "account_session_keep_alive",
 }
 # The portal's pages are for the people followed (tests/portal): signed in as a person, or open.
-PORTAL_OPEN_VIEWS = {"sign_in", "enter_code", "new_code", "sign_out", "invitation", "calendar_feed"}
+# The session routes of the idle warning answer {"expired": true} without a session (nothing
+# of a person in them): the warning script must learn that the session has ended.
+PORTAL_OPEN_VIEWS = {
+    "sign_in",
+    "enter_code",
+    "new_code",
+    "sign_out",
+    "invitation",
+    "calendar_feed",
+    "session_status",
+    "session_keep_alive",
+}
 
 
 def _views(resolver: URLResolver):

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from icalendar import Alarm, Calendar, Event
 
-from jurisdiction_apps.core.phones import PhoneError, display_phone, parse_phone
+from jurisdiction_apps.core.phones import display_phone
 from jurisdiction_apps.organisation.constants import ServiceKind
 from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment
 from tenants.models import Membership
+from tenants.phones import phone_tel
 
 from ..models import CalendarFeed, ChangeRequest
 
@@ -94,10 +95,7 @@ def visible_address(appointment: Appointment) -> str:
 
 
 def _phone_link(number: str, region: str) -> str:
-    try:
-        return "tel:" + parse_phone(number, region).e164
-    except PhoneError:
-        return ""
+    return phone_tel(number, region)
 
 
 def _service_page(place):

@@ -1,11 +1,13 @@
-"""Signing in to the portal: the number, the code, signing out, the invitation link; and the
-agent's button that sends an invitation SMS from the person's page."""
+"""Signing in to the portal: the number, the code, signing out, the invitation link, the idle
+warning's questions (how long is left, "Rester connecté"); and the agent's button that sends an
+invitation SMS from the person's page."""
 
 from django import forms
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from jurisdiction_apps.people.models import Person
 from tenants.permissions import Action, action_required
@@ -56,6 +58,8 @@ def sign_in(request):
         return session.closed_response(request)
     if session.current_person(request) is not None:
         return redirect("portal:home")
+    if getattr(request, "portal_timed_out", False):
+        session.say_expired(request)
     form = PhoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,6 +120,28 @@ def sign_out(request):
     session.sign_out(request)
     messages.success(request, "Vous êtes déconnecté. À bientôt.")
     return redirect("portal:sign_in")
+
+
+@never_cache
+@require_GET
+def session_status(request):
+    """How long the person's portal session has left, for the warning script
+    (static/js/session_timeout.js). Not activity: the session is only read. An ended session
+    answers ``{"expired": true}`` (not a redirect): the script then reloads the page, and the
+    page says why."""
+    remaining = session.remaining_seconds(request)
+    if remaining <= 0:
+        return JsonResponse({"expired": True})
+    return JsonResponse({"remaining": remaining, "expired": False})
+
+
+@never_cache
+@require_POST
+def session_keep_alive(request):
+    """ "Rester connecté": restarts the idle clock of a session that has not ended yet."""
+    if session.current_person(request) is None:
+        return JsonResponse({"expired": True})
+    return JsonResponse({"remaining": session.idle_timeout(), "expired": False})
 
 
 @never_cache

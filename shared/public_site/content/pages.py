@@ -1938,3 +1938,30 @@ PAGES: list[dict] = [
     DONNEES_PERSONNELLES,
     ACCESSIBILITE,
 ]
+
+
+# Jargon spelled out the first time a page uses it (intro, then sections in order): "votre CPIP"
+# becomes "votre conseiller ou conseillère pénitentiaire d'insertion et de probation (CPIP)";
+# later mentions keep the acronym, now explained.
+CPIP_WORDS = "conseiller ou conseillère pénitentiaire d'insertion et de probation (CPIP)"
+CPIP_PLURAL = "conseillers et conseillères pénitentiaires d'insertion et de probation (CPIP)"
+_FIRST_CPIP = re.compile(r"(?:\b(des|Des) )?(?<!\()\bCPIP\b(?!\))")
+
+
+def _spell_out_cpip(spec: dict) -> None:
+    fields = [(spec, "intro")] + [
+        (section, key) for section in spec.get("sections", []) for key in ("heading", "body")
+    ]
+    for holder, key in fields:
+        value = holder.get(key, "")
+        if "(CPIP)" in value:
+            return  # already explained, in the page's own words
+        match = _FIRST_CPIP.search(value)
+        if match:
+            words = f"{match.group(1)} {CPIP_PLURAL}" if match.group(1) else CPIP_WORDS
+            holder[key] = value[: match.start()] + words + value[match.end() :]
+            return
+
+
+for _spec in PAGES:
+    _spell_out_cpip(_spec)

@@ -17,8 +17,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--since", type=date.fromisoformat, help="YYYY-MM-DD (default: first activity)"
         )
+        parser.add_argument(
+            "--recompute-erased",
+            action="store_true",
+            help=(
+                "also recompute the months already computed of a jurisdiction that erased people "
+                "(kept by default: the erased people would drop out of them)"
+            ),
+        )
 
-    def handle(self, *args, jurisdiction, since=None, **options):
+    def handle(self, *args, jurisdiction, since=None, recompute_erased=False, **options):
         if jurisdiction == "all":
             targets = list(Jurisdiction.objects.tenants().order_by("slug"))
         else:
@@ -26,7 +34,7 @@ class Command(BaseCommand):
             if not targets:
                 raise CommandError(f"Juridiction inconnue : « {jurisdiction} ».")
         for target in targets:
-            reports = rebuild(target, since)
+            reports = rebuild(target, since, recompute_erased=recompute_erased)
             rows = sum(r.rows for r in reports)
             seconds = sum(r.seconds for r in reports)
             self.stdout.write(

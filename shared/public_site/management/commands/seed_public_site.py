@@ -11,4 +11,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = seed_national_content()
-        self.stdout.write(f"{created} page(s) d'information créée(s)")
+        self.stdout.write(f"Information pages created: {created}")

@@ -1,0 +1,21 @@
+"""The nightly retention job's beat entry: the national part (expired sessions), then the
+fan-out of ``jurisdiction.retention`` to every jurisdiction (ADR 0004)."""
+
+import logging
+
+from celery import shared_task
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from tenants.tasks import run_in_every_jurisdiction
+
+logger = logging.getLogger(__name__)
+
+JURISDICTION_TASK = "jurisdiction.retention"
+
+
+@shared_task(name="platform.retention_nightly")
+def retention_nightly() -> int:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    logger.info("retention: %d expired session(s) deleted", deleted)
+    return run_in_every_jurisdiction(JURISDICTION_TASK)
