@@ -496,6 +496,13 @@ RETENTION_SCHEDULE = env_str("RETENTION_SCHEDULE", "30 2 * * *")
 # that agents and the SMS sweep get the CPU and the disk (0: no pause; docs/deployment.md).
 RETENTION_PAUSE_RATIO = float(env_str("RETENTION_PAUSE_RATIO", "2"))
 
+# --- Deployments at national size (tenants/deploy.py, docs/deployment.md) ---------------------
+# Schemas migrated at once by `manage.py deploy_migrations` (forked processes).
+DEPLOY_MIGRATION_PROCESSES = int(env_str("DEPLOY_MIGRATION_PROCESSES", "4"))
+# A migration's DDL waits at most this long for its lock, then gives up and is tried again later:
+# a DDL queued behind a long transaction would make every agent's query queue behind it.
+DEPLOY_LOCK_TIMEOUT_MS = int(env_str("DEPLOY_LOCK_TIMEOUT_MS", "1000"))
+
 # --- ProConnect: agents' sign-in (OpenID Connect; ADR 0016, docs/deployment.md) ---------------
 # The defaults point at the local provider of make run (devtools/oidc_provider.py); production
 # reads every value from the environment (settings/prod.py).
