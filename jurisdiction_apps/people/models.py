@@ -78,7 +78,9 @@ class Person(Archivable):
     follow_up_since = models.DateTimeField("suivi repris le", null=True, blank=True)
     # Legal hold: neither archived nor erased by the retention job while set (issue 18).
     held_at = models.DateTimeField("conservation gelée le", null=True, blank=True)
-    hold_reason = models.TextField("motif du gel", blank=True)
+    # db_default: rows inserted by code that predates the column (a release being deployed, raw
+    # SQL loaders) still get "" (docs/deployment.md, expand/contract rules).
+    hold_reason = models.TextField("motif du gel", blank=True, default="", db_default="")
     held_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="gel demandé par",
