@@ -20,7 +20,6 @@ only in the middle of the output). Here:
 
 import io
 import multiprocessing
-import os
 import sys
 import time
 import traceback
@@ -197,47 +196,58 @@ def deploy_migrations(
     if shared:
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
         report.public_seconds = time.perf_counter() - started
-    connection.set_schema_to_public()
-    schemas = schemas if schemas is not None else jurisdiction_schemas()
-    report.schemas_total = len(schemas)
-    pending = pending_by_schema(schemas, expected_migrations()) if schemas else {}
-    todo = [schema for schema in schemas if pending.get(schema)]
-    report.up_to_date = len(schemas) - len(todo)
-    if todo:
-        connections.close_all()
-        context = multiprocessing.get_context("fork")
-        queue = list(todo)
-        running = {}
-        with ProcessPoolExecutor(
-            max_workers=min(processes, len(todo)), mp_context=context, initializer=_child_started
-        ) as pool:
-            while queue or running:
-                while queue and len(running) < processes and report.failed is None:
-                    schema = queue.pop(0)
-                    future = pool.submit(
-                        _migrate_schema, schema, lock_timeout_ms, retries, retry_pause
-                    )
-                    running[future] = schema
-                if not running:
-                    break
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    schema = running.pop(future)
-                    try:
-                        outcome = future.result()
-                    except Exception as error:  # the child died (killed, out of memory)
-                        outcome = SchemaOutcome(
-                            schema=schema, error=f"{type(error).__name__}: {error}"
-                        )
-                    report.outcomes.append(outcome)
-                    if progress:
-                        progress(outcome, len(report.outcomes), len(todo))
-                if report.failed is not None and queue:
-                    report.not_started.extend(queue)
-                    queue.clear()
+    given = schemas
+    expected = expected_migrations()
+    seen: set[str] = set()
+    # A jurisdiction created meanwhile by the previous release (cloned from the old template) is
+    # picked up by the next round; three rounds at most.
+    for _round in range(3):
+        connection.set_schema_to_public()
+        schemas = given if given is not None else jurisdiction_schemas()
+        new = [schema for schema in schemas if schema not in seen]
+        if not new:
+            break
+        seen.update(new)
+        report.schemas_total += len(new)
+        pending = pending_by_schema(new, expected)
+        todo = [schema for schema in new if pending.get(schema)]
+        report.up_to_date += len(new) - len(todo)
+        if todo:
+            _migrate_in_pool(
+                todo, report, processes, lock_timeout_ms, retries, retry_pause, progress
+            )
+        if report.failed is not None or given is not None:
+            break
     report.seconds = time.perf_counter() - started
     return report
 
 
-def default_processes() -> int:
-    return max(2, (os.cpu_count() or 2))
+def _migrate_in_pool(todo, report, processes, lock_timeout_ms, retries, retry_pause, progress):
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    queue = list(todo)
+    running = {}
+    total = len(report.outcomes) + len(todo)
+    with ProcessPoolExecutor(
+        max_workers=min(processes, len(todo)), mp_context=context, initializer=_child_started
+    ) as pool:
+        while queue or running:
+            while queue and len(running) < processes and report.failed is None:
+                schema = queue.pop(0)
+                future = pool.submit(_migrate_schema, schema, lock_timeout_ms, retries, retry_pause)
+                running[future] = schema
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                schema = running.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as error:  # the child died (killed, out of memory)
+                    outcome = SchemaOutcome(schema=schema, error=f"{type(error).__name__}: {error}")
+                report.outcomes.append(outcome)
+                if progress:
+                    progress(outcome, len(report.outcomes), total)
+            if report.failed is not None and queue:
+                report.not_started.extend(queue)
+                queue.clear()

@@ -4,6 +4,7 @@ resumed by running the command again; a DDL that cannot get its lock gives up qu
 tried again."""
 
 import threading
+import time
 
 import psycopg
 import pytest
@@ -129,8 +130,22 @@ def test_a_ddl_that_cannot_get_its_lock_gives_up_quickly_and_is_tried_again(two_
         assert report.failed.seconds < 5
         assert _state(schema) == (False, False)
 
-        # Released while the deploy waits before its second try: it then succeeds.
-        release = threading.Timer(0.5, blocker.rollback)
+        # Released once the first try has timed out, before the second: the deploy then succeeds.
+        def release_after_first_timeout():
+            with psycopg.connect(_libpq_dsn(), autocommit=True) as watcher:
+                for _ in range(1000):
+                    waiting = watcher.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                        "AND wait_event_type = 'Lock'",
+                        [f"deploy:{schema}"],
+                    ).fetchone()[0]
+                    if waiting:
+                        break
+                    time.sleep(0.02)
+            time.sleep(0.5)  # longer than the 200 ms lock_timeout: that try has given up
+            blocker.rollback()
+
+        release = threading.Thread(target=release_after_first_timeout)
         release.start()
         report = deploy_migrations(
             shared=False,
@@ -138,7 +153,7 @@ def test_a_ddl_that_cannot_get_its_lock_gives_up_quickly_and_is_tried_again(two_
             schemas=[schema],
             lock_timeout_ms=200,
             retries=3,
-            retry_pause=0.5,
+            retry_pause=1.5,
         )
         release.join()
         assert report.failed is None
