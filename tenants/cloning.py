@@ -3,10 +3,11 @@
 ``plan_clone(source)`` reads what ``source`` holds -- tables, columns, identities, defaults,
 sequences, constraints, indexes, functions, views, triggers, comments -- with queries that filter
 on the source's own objects (its namespace oid, then the oids of its tables), never on
-``information_schema`` nor on names across the database, and turns it into DDL where the source's
-name is a placeholder. ``replay_clone(plan, target)`` runs that DDL for ``target`` in one round
-trip: the cost of a clone depends on the source, not on how many schemas the database holds.
-Object names are kept (Django migrations drop and alter indexes and constraints by name).
+``information_schema`` nor on names across the database (the few scans of a catalog by namespace
+run once per plan, and a plan is kept per process and template), and turns it into DDL where the
+source's name is a placeholder. ``replay_clone(plan, target)`` runs that DDL for ``target`` in
+one round trip: the cost of a clone depends on the source, not on how many schemas the database
+holds. Object names are kept (Django migrations drop and alter indexes and constraints by name).
 
 The DDL is generated with ``search_path`` set to the source alone, so ``pg_get_*`` print the
 source's objects unqualified and everything else qualified (``public.x``); it is replayed with
@@ -251,11 +252,11 @@ def _plan(cursor, source: str, src: str, only_filled_tables: bool) -> ClonePlan:
         actions = []
         for column, identity, _generated, default, retargeted in columns.get(oid, []):
             if identity:
-                sequence, options = identities[(oid, column)]
+                sequence, sequence_options = identities[(oid, column)]
                 kind = "ALWAYS" if identity == "a" else "BY DEFAULT"
                 actions.append(
                     f"ALTER COLUMN {_ident(column)} ADD GENERATED {kind} AS IDENTITY "
-                    f"(SEQUENCE NAME {TARGET}.{_ident(sequence)} {options})"
+                    f"(SEQUENCE NAME {TARGET}.{_ident(sequence)} {sequence_options})"
                 )
             elif retargeted:
                 actions.append(f"ALTER COLUMN {_ident(column)} SET DEFAULT {retarget(default)}")
@@ -345,7 +346,11 @@ def _index_names(cursor, source: str, create: list[str]) -> list[tuple[str, str]
     wanted = keyed(_fetch(cursor, listing, [source]), source)
     savepoint = transaction.savepoint()
     try:
-        tables = [s for s in create if s.startswith(("CREATE SCHEMA", "CREATE TABLE"))]
+        tables = [
+            s
+            for s in create
+            if s.startswith(("CREATE SCHEMA", "CREATE TABLE", "CREATE UNLOGGED TABLE"))
+        ]
         cursor.execute(";\n".join(tables).replace(TARGET, f'"{_TRIAL}"'))
         given = keyed(_fetch(cursor, listing, [_TRIAL]), _TRIAL)
     finally:

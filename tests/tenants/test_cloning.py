@@ -161,3 +161,41 @@ def test_objects_the_cloner_does_not_know_are_refused_not_skipped():
         cursor.execute("CREATE TYPE j_source_inconnue.humeur AS ENUM ('bonne', 'mauvaise')")
     with pytest.raises(cloning.UnsupportedSchemaObject, match="humeur"):
         cloning.plan_clone("j_source_inconnue")
+
+
+def test_objects_the_template_lacks_copy_too():
+    """Serial columns (a default calling the schema's own sequence), a default calling the
+    schema's function, an unlogged table, a view, comments and a disabled trigger."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE SCHEMA j_source_libre;
+            SET LOCAL search_path = j_source_libre;
+            CREATE FUNCTION prefix() RETURNS text LANGUAGE sql AS $$ SELECT 'n-' $$;
+            CREATE TABLE note (id serial PRIMARY KEY, body text DEFAULT prefix(),
+                               CONSTRAINT body_long CHECK (length(body) > 1));
+            CREATE UNLOGGED TABLE brouillon (id int) WITH (fillfactor = 70);
+            CREATE VIEW note_courte AS SELECT id FROM note WHERE length(body) < 10;
+            COMMENT ON TABLE note IS 'Notes';
+            COMMENT ON COLUMN note.body IS 'Texte';
+            CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql
+                AS $$ BEGIN RETURN NEW; END $$;
+            CREATE TRIGGER note_touch BEFORE UPDATE ON note FOR EACH ROW EXECUTE FUNCTION touch();
+            ALTER TABLE note DISABLE TRIGGER note_touch;
+            INSERT INTO note DEFAULT VALUES;
+            """
+        )
+    connection.set_schema_to_public()
+    with transaction.atomic():
+        cloning.clone_schema("j_source_libre", "j_copie_libre")
+    connection.set_schema_to_public()
+    source, copy = catalog("j_source_libre"), catalog("j_copie_libre")
+    assert {k: v for k, v in copy.items() if v != source[k]} == {}
+    assert source["views"] and source["comments"] and source["triggers"]
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO j_copie_libre.note DEFAULT VALUES RETURNING id, body")
+        assert cursor.fetchone() == (2, "n-")  # the copy's own sequence, after the copied row
+        cursor.execute("SELECT last_value FROM j_source_libre.note_id_seq")
+        assert cursor.fetchone() == (1,)  # the source's sequence did not move
+        cursor.execute("SELECT count(*) FROM j_copie_libre.note_courte")
+        assert cursor.fetchone() == (2,)
