@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 
+from . import cloning
 from .constants import JurisdictionStatus, Role
 from .models import Domain, Jurisdiction, JurisdictionEvent, Membership
 from .signals import jurisdiction_schema_ready
@@ -72,15 +72,22 @@ def migrations_key() -> str:
     return digest.hexdigest()[:40]
 
 
-def template_schema_key() -> str | None:
-    """The key the template schema was built for (None: no template)."""
+def _template_row() -> tuple[int, str] | None:
+    """The template schema's oid and the key it was built for (None: no template)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s",
+            "SELECT oid, coalesce(obj_description(oid, 'pg_namespace'), '') FROM pg_namespace "
+            "WHERE nspname = %s",
             [TEMPLATE_SCHEMA],
         )
         row = cursor.fetchone()
-    return (row[0] or "") if row else None
+    return (row[0], row[1]) if row else None
+
+
+def template_schema_key() -> str | None:
+    """The key the template schema was built for (None: no template)."""
+    row = _template_row()
+    return row[1] if row else None
 
 
 def ensure_template_schema(*, force: bool = False) -> bool:
@@ -114,44 +121,24 @@ def ensure_template_schema(*, force: bool = False) -> bool:
     return True
 
 
+# The template's clone plan (its DDL, docs/adr/0021), per template schema (oid) and key: built
+# once per process and per template, replayed by every creation.
+_template_plans: dict[tuple[int, str], cloning.ClonePlan] = {}
+
+
 def _clone_template(schema_name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_TEMPLATE_LOCK])
-    if template_schema_key() != migrations_key():
+    row = _template_row()
+    if row is None or row[1] != migrations_key():
         raise RuntimeError("the template schema changed during the creation: try again")
-    CloneSchema().clone_schema(TEMPLATE_SCHEMA, schema_name, "DATA", set_connection=True)
+    plan = _template_plans.get(row)
+    if plan is None:
+        plan = cloning.plan_clone(TEMPLATE_SCHEMA, only_filled_tables=True)
+        _template_plans.clear()
+        _template_plans[row] = plan
+    cloning.replay_clone(plan, schema_name)
     connection.set_schema_to_public()
-    _restore_constraint_names(TEMPLATE_SCHEMA, schema_name)
-
-
-_UNIQUE_CONSTRAINTS = """
-    SELECT cl.relname, pg_get_constraintdef(con.oid), con.conname
-    FROM pg_constraint con
-    JOIN pg_class cl ON cl.oid = con.conrelid
-    JOIN pg_namespace n ON n.oid = con.connamespace
-    WHERE n.nspname = %s AND con.contype = 'u'
-    ORDER BY 1, 2, 3
-"""
-
-
-def _restore_constraint_names(source: str, target: str) -> None:
-    """The clone function names multi-column UNIQUE constraints after their columns
-    (``<table>_<columns>_key``); later migrations drop or alter them by their Django name
-    (``one_message_per_event_kind``): give them back the template's names."""
-    groups: dict[tuple[str, str], list[list[str]]] = {}
-    with connection.cursor() as cursor:
-        for position, schema in enumerate((source, target)):
-            cursor.execute(_UNIQUE_CONSTRAINTS, [schema])
-            for table, definition, name in cursor.fetchall():
-                pair = groups.setdefault((table, definition), [[], []])
-                pair[position].append(name)
-        for (table, _), (wanted, actual) in groups.items():
-            for old, new in zip(
-                sorted(set(actual) - set(wanted)), sorted(set(wanted) - set(actual)), strict=False
-            ):
-                cursor.execute(
-                    f'ALTER TABLE "{target}"."{table}" RENAME CONSTRAINT "{old}" TO "{new}"'
-                )
 
 
 def create_jurisdiction(
