@@ -25,7 +25,7 @@ instead, and nothing is ever set for the session:
   ``pg_try_advisory_lock``, their unlock) when they are sent: they would outlive the transaction
   on a server connection that other clients then use.
 
-docs/adr/0019-search-path-per-statement-behind-a-transaction-pooler.md, docs/deployment.md.
+docs/adr/0022-search-path-per-statement-behind-a-transaction-pooler.md, docs/deployment.md.
 """
 
 import contextlib
