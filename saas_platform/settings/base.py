@@ -132,7 +132,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, plus the transaction-pooler mode (tenants/db_backend/base.py).
+DATABASES["default"]["ENGINE"] = "tenants.db_backend"
+# "pgbouncer-transaction" when DATABASE_URL goes through PgBouncer in transaction pooling mode:
+# the search_path then travels with every statement, and server-side cursors are off
+# (docs/deployment.md, "PostgreSQL connections and PgBouncer"). Empty: a direct connection, or
+# a pooler in session mode.
+DATABASE_POOLER = env_str("DATABASE_POOLER", "").strip()
+if DATABASE_POOLER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker and results ----------------------------------------------------

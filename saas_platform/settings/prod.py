@@ -30,7 +30,8 @@ DATABASES = {
             conn_max_age=60,
             conn_health_checks=True,
         ),
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "tenants.db_backend",
+        "DISABLE_SERVER_SIDE_CURSORS": bool(DATABASE_POOLER),  # noqa: F405
     }
 }
 REDIS_URL, CELERY_BROKER_URL = redis_urls(required("REDIS_URL") or "redis://missing:6379/0")
