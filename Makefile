@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run demo-code run-check test test-clock test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-stats bench-import bench-retention bench-connections bench-pooler faults-sms clean-var help
+.PHONY: run demo-code run-check test test-clock test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-stats bench-import bench-retention bench-connections bench-pooler bench-scale faults-sms clean-var help
 
 help:
 	@echo "make run            start the platform with demo data (http://localhost:$${PORT:-8000}/)"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench-sms      SMS throughput: 50 jurisdictions x 2,000 reminders due at once"
 	@echo "make bench-stats    national statistics: 200 jurisdictions x 1 year, refresh and dashboard (needs wrk)"
 	@echo "make bench-import   imports: 20,000 people, 100,000 appointments, 300 agents vs django-import-export and COPY"
+	@echo "make bench-scale    300 jurisdictions vs 10: next creation, migration pass, idle CPU, one SMS due (~25 min)"
 	@echo "make bench-retention  the nightly retention job on 200,000 people (40,000 erased) while 5 agents book"
 	@echo "make bench-connections  PostgreSQL connections of web, worker and beat with 300 jurisdictions"
 	@echo "make bench-pooler   cost of the search_path per statement behind PgBouncer (needs pgbouncer)"
@@ -105,6 +106,9 @@ bench-connections: $(STAMP)
 bench-pooler: $(STAMP)
 	@command -v pgbouncer >/dev/null || test -x /usr/sbin/pgbouncer || apt-get install -y pgbouncer || (apt-get update && apt-get install -y pgbouncer)
 	@$(PY) -m devtools.devstack exec -- $(PY) bench/pooler.py
+
+bench-scale: $(STAMP)
+	@$(PY) -m devtools.devstack exec -- $(PY) bench/scale.py
 
 faults-sms: $(STAMP)
 	@$(PY) -m devtools.devstack exec -- $(PY) bench/faults_sms.py
