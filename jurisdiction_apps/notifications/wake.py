@@ -3,7 +3,7 @@
 Exactly what ``sending.sweep`` would find: created messages due (first sends and retries, whose
 backoff is a later ``due_at``), queued ones whose task was lost, sending ones left by a dead
 worker. Each branch reads a partial index of the schema's own table (``message_due``,
-``message_in_flight``): an idle jurisdiction costs three index probes that find nothing.
+``message_in_flight``): an idle jurisdiction costs two index probes that find nothing.
 """
 
 from datetime import timedelta
@@ -22,10 +22,11 @@ SWEEP_WORK = schema_condition(
     condition=(
         f"EXISTS (SELECT FROM {{schema}}.{TABLE}"
         " WHERE state = %(created)s AND due_at <= %(now)s)"
-        f" OR EXISTS (SELECT FROM {{schema}}.{TABLE}"
-        " WHERE state = %(queued)s AND queued_at < %(queued_stale)s)"
-        f" OR EXISTS (SELECT FROM {{schema}}.{TABLE}"
-        " WHERE state = %(sending)s AND sending_at < %(sending_stale)s)"
+        # Both timeouts in one scan of the in-flight index (fewer subplans: planning is most of
+        # the query's time with hundreds of schemas).
+        f" OR EXISTS (SELECT FROM {{schema}}.{TABLE} WHERE state IN (%(queued)s, %(sending)s)"
+        " AND (state = %(queued)s AND queued_at < %(queued_stale)s"
+        " OR state = %(sending)s AND sending_at < %(sending_stale)s))"
     ),
     params=lambda now: {
         "now": now,
