@@ -86,6 +86,25 @@ def test_beat_schedule_is_stored_for_django_celery_beat(committed_db):
     assert tasks['["jurisdiction.sms_sweep"]'].interval.every == 30
 
 
+def test_a_schedule_written_by_the_old_release_is_rewritten(committed_db):
+    """Deployments before ADR 0019 stored one fan-out per entry: the next sync replaces them."""
+    call_command("sync_periodic_tasks")
+    PeriodicTask.objects.filter(name="Battement de chaque juridiction").update(
+        task="platform.run_in_live_jurisdictions", args='["jurisdiction.heartbeat"]'
+    )
+    PeriodicTask.objects.filter(name="Envoi des SMS dus").update(
+        task="platform.run_in_live_jurisdictions"
+    )
+    call_command("sync_periodic_tasks")
+    heartbeat_entry = PeriodicTask.objects.get(name="Battement de chaque juridiction")
+    assert (heartbeat_entry.task, heartbeat_entry.args) == ("platform.heartbeat", "[]")
+    sweep = PeriodicTask.objects.get(name="Envoi des SMS dus")
+    assert (sweep.task, sweep.args) == (
+        "platform.wake_live_jurisdictions",
+        '["jurisdiction.sms_sweep"]',
+    )
+
+
 @pytest.mark.parametrize(
     ("slug", "offset"), [("alpha", ("+01:00", "+02:00")), ("beta", ("+04:00",))]
 )

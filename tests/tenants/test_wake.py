@@ -1,7 +1,9 @@
 """Periodic work wakes only the jurisdictions with work (docs/adr/0019, tenants/wake.py)."""
 
+import time
 from datetime import date, timedelta
 
+import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -119,6 +121,43 @@ def test_an_unreadable_schema_is_woken_and_does_not_stop_the_others(jurisdiction
         cursor.execute("CREATE SCHEMA j_half; CREATE TABLE j_half.notifications_message (id int)")
     everyone = [*scope(), (999_999, "j_half")]
     assert finder_for(SWEEP)(everyone, timezone.now()) == {alpha.pk, 999_999}
+
+
+@pytest.fixture
+def other_session():
+    """A second database session, as another process (a creation, a migration) would hold."""
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        password=settings["PASSWORD"] or None,
+    ) as session:
+        yield session
+        session.rollback()
+
+
+def test_a_schema_being_created_meanwhile_is_skipped_without_waiting(jurisdictions, other_session):
+    alpha = jurisdictions["alpha"]
+    message(alpha, due_at=timezone.now())
+    other_session.execute(
+        f"CREATE SCHEMA j_creating; CREATE TABLE j_creating.notifications_message"
+        f' (LIKE "{alpha.schema_name}".notifications_message INCLUDING ALL)'
+    )  # not committed: another transaction, as create_jurisdiction's
+    everyone = [*scope(), (999_998, "j_creating")]
+    assert finder_for(SWEEP)(everyone, timezone.now()) == {alpha.pk}
+
+
+def test_a_schema_locked_by_a_migration_is_woken_and_the_others_found(jurisdictions, other_session):
+    alpha, beta = jurisdictions["alpha"], jurisdictions["beta"]
+    message(alpha, due_at=timezone.now())
+    other_session.execute(
+        f'LOCK TABLE "{beta.schema_name}".notifications_message IN ACCESS EXCLUSIVE MODE'
+    )
+    started = time.monotonic()
+    assert finder_for(SWEEP)(scope(), timezone.now()) == {alpha.pk, beta.pk}
+    assert time.monotonic() - started < 10  # lock_timeout, twice, not the migration's length
 
 
 def test_a_new_jurisdiction_needs_no_extra_step(jurisdictions):
