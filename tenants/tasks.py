@@ -46,7 +46,11 @@ def _wake(jurisdictions, task_name: str, which: str) -> int:
         return _fan_out(jurisdictions, task_name, which)
     started = time.perf_counter()
     scope = list(jurisdictions.values_list("pk", "schema_name"))
-    with_work = finder(scope, timezone.now())
+    try:
+        with_work = finder(scope, timezone.now())
+    except Exception:  # a finder's bug must not stop the work: every jurisdiction, as before
+        logger.exception("periodic %s: finder failed, sent to every jurisdiction", task_name)
+        return _fan_out(jurisdictions, task_name, which)
     woken = jurisdictions.filter(pk__in=with_work)
     count = _fan_out(woken, task_name, which) if with_work else 0
     logger.info(

@@ -67,7 +67,7 @@ def existing_schemas(jurisdictions: list[tuple[int, str]], tables: tuple[str, ..
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT j.id, j.schema FROM unnest(%s::int[], %s::text[]) AS j(id, schema)"
+            "SELECT j.id, j.schema FROM unnest(%s::bigint[], %s::text[]) AS j(id, schema)"
             " WHERE (SELECT bool_and(to_regclass(quote_ident(j.schema) || '.' || quote_ident(t))"
             " IS NOT NULL) FROM unnest(%s::text[]) AS t)",
             [[j for j, _ in jurisdictions], [s for _, s in jurisdictions], list(tables)],

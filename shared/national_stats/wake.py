@@ -43,7 +43,7 @@ SOURCE_TABLES = tuple(
 WRITES_SQL = """
 SELECT j.id, sum(pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid)
                  + pg_stat_get_tuples_deleted(c.oid))::bigint
-FROM unnest(%s::int[], %s::text[]) AS j(id, schema)
+FROM unnest(%s::bigint[], %s::text[]) AS j(id, schema)
 CROSS JOIN unnest(%s::text[]) AS t(name)
 JOIN LATERAL (SELECT to_regclass(quote_ident(j.schema) || '.' || quote_ident(t.name)) AS oid) c
   ON c.oid IS NOT NULL

@@ -16,7 +16,7 @@ from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.models import SlotTemplate
 from shared.national_stats.models import Refresh
 from shared.national_stats.tasks import refresh_statistics
-from tenants import tasks
+from tenants import tasks, wake
 from tenants.models import Jurisdiction
 from tenants.wake import finder_for
 
@@ -158,6 +158,26 @@ def test_a_schema_locked_by_a_migration_is_woken_and_the_others_found(jurisdicti
     started = time.monotonic()
     assert finder_for(SWEEP)(scope(), timezone.now()) == {alpha.pk, beta.pk}
     assert time.monotonic() - started < 10  # lock_timeout, twice, not the migration's length
+
+
+def test_a_failing_finder_sends_to_every_jurisdiction_as_before(
+    jurisdictions, sent_to, monkeypatch
+):
+    def broken(scope, now):
+        raise RuntimeError("bug")
+
+    monkeypatch.setitem(wake._finders, SWEEP, broken)
+    assert tasks.wake_live_jurisdictions(SWEEP) == 2
+    assert sorted(sent_to) == sorted(
+        (jurisdictions[slug].schema_name, SWEEP) for slug in ("alpha", "beta")
+    )
+
+
+def test_a_task_without_finder_goes_to_every_jurisdiction_of_its_scope(jurisdictions, sent_to):
+    assert tasks.wake_every_jurisdiction("jurisdiction.heartbeat") == 3
+    assert {schema for schema, _ in sent_to} == {
+        jurisdictions[slug].schema_name for slug in ("alpha", "beta", "gamma")
+    }
 
 
 def test_a_new_jurisdiction_needs_no_extra_step(jurisdictions):
