@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run demo-code run-check test test-clock test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-stats bench-import bench-retention bench-connections bench-pooler bench-scale faults-sms clean-var help
+.PHONY: run demo-code run-check test test-clock test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-wake bench-stats bench-import bench-retention bench-connections bench-pooler bench-scale faults-sms clean-var help
 
 help:
 	@echo "make run            start the platform with demo data (http://localhost:$${PORT:-8000}/)"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench-backoffice  back-office pages under 20 users, 1M appointments (needs wrk)"
 	@echo "make bench-public   public site under 20 users: cached service page, directory search (needs wrk)"
 	@echo "make bench-sms      SMS throughput: 50 jurisdictions x 2,000 reminders due at once"
+	@echo "make bench-wake     periodic work with 300 idle jurisdictions: worker + beat CPU, old fan-out vs wake-up"
 	@echo "make bench-stats    national statistics: 200 jurisdictions x 1 year, refresh and dashboard (needs wrk)"
 	@echo "make bench-import   imports: 20,000 people, 100,000 appointments, 300 agents vs django-import-export and COPY"
 	@echo "make bench-scale    300 jurisdictions vs 10: next creation, migration pass, idle CPU, one SMS due (~25 min)"
@@ -89,6 +90,9 @@ bench-public: $(STAMP)
 
 bench-sms: $(STAMP)
 	@$(PY) -m devtools.devstack exec -- $(PY) bench/sms.py
+
+bench-wake: $(STAMP)
+	@$(PY) -m devtools.devstack exec -- $(PY) bench/wake.py
 
 bench-stats: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)

@@ -10,9 +10,9 @@ on the machine can take the bench's tasks), Celery worker process(es), all in th
 groups and stopped at the end even on Ctrl-C. The data lives in a database of its own
 (`justice_bench_sms` next to DATABASE_URL's, dropped at the start and at the end): no `make run`
 beat or worker of the main database sweeps the bench jurisdictions, and the bench's sweeps reach
-no demo jurisdiction. At the due time the bench sends `platform.run_in_live_jurisdictions` with
-`"jurisdiction.sms_sweep"`, as beat does, and again every SMS_SWEEP_INTERVAL_SECONDS until no
-message is pending.
+no demo jurisdiction. At the due time the bench sends `platform.wake_live_jurisdictions` with
+`"jurisdiction.sms_sweep"`, as beat does (it sweeps only the jurisdictions with due messages,
+docs/adr/0019), and again every SMS_SWEEP_INTERVAL_SECONDS until no message is pending.
 
 Measured: messages/s from the due time to the last hand-over (max `sent_at`, and the gateway's
 `last_received_at`), the delay after the due time (p50, p95, max), the gateway's counts
@@ -364,11 +364,11 @@ def reset_broker_connections() -> None:
 
 
 def send_sweep() -> bool:
-    """What beat sends: one fan-out task from the public schema. False if the broker is down."""
+    """What beat sends: one dispatcher task from the public schema. False if the broker is down."""
     connection.set_schema_to_public()
     try:
         app.send_task(
-            "platform.run_in_live_jurisdictions",
+            "platform.wake_live_jurisdictions",
             args=["jurisdiction.sms_sweep"],
             retry=False,
         )

@@ -9,3 +9,6 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # At ready(): the receivers import models, which need the app registry loaded first.
         from . import receivers  # noqa: F401  (connects them: receivers.py)
+        from .wake import register
+
+        register()  # the sweep wakes only jurisdictions with due messages (tenants/wake.py)

@@ -11,3 +11,7 @@ class SchedulingConfig(AppConfig):
         from . import receivers
 
         receivers.declare_references()
+
+        from . import wake
+
+        wake.register()  # slot generation wakes only jurisdictions with templates to extend

@@ -475,8 +475,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # --- Periodic work (ADR 0004) -------------------------------------------------------------------
 # name of the beat entry -> (task run in each jurisdiction, interval setting name[, scope]);
 # scope "live" (the default) or "all" (onboarding and suspended jurisdictions too).
+# Each entry's tenant task reaches only the jurisdictions of its scope that have work for it, as
+# the finder its app registers says (docs/adr/0019, tenants/wake.py); without a finder, all of them.
 PERIODIC_TASKS = {
-    "Battement de chaque juridiction": ("jurisdiction.heartbeat", "HEARTBEAT_INTERVAL_SECONDS"),
+    # One national task writes every live jurisdiction's heartbeat row (jurisdiction_apps/core).
+    "Battement de chaque juridiction": (
+        "platform.heartbeat",
+        "HEARTBEAT_INTERVAL_SECONDS",
+        "national",
+    ),
     "Génération des créneaux": ("jurisdiction.generate_slots", "SLOT_GENERATION_INTERVAL_SECONDS"),
     "Envoi des SMS dus": ("jurisdiction.sms_sweep", "SMS_SWEEP_INTERVAL_SECONDS"),
     "Statistiques nationales": (
@@ -494,8 +501,8 @@ PERIODIC_TASKS = {
 }
 # How each scope reaches the jurisdictions; "national" runs the task itself, once.
 PERIODIC_FAN_OUT_TASKS = {
-    "live": "platform.run_in_live_jurisdictions",
-    "all": "platform.run_in_every_jurisdiction",
+    "live": "platform.wake_live_jurisdictions",
+    "all": "platform.wake_every_jurisdiction",
     "national": None,
 }
 # A number of seconds (an interval) or a crontab "minute hour day month weekday".

@@ -181,6 +181,9 @@ class Refresh(models.Model):
     first_day = models.DateField()
     last_day = models.DateField()
     seconds = models.FloatField(default=0)
+    # PostgreSQL's count of rows written in the tables the figures read, taken just before the
+    # hourly refresh: the next one runs only if it changed (docs/adr/0019, wake.py).
+    source_writes = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = "calcul des statistiques"

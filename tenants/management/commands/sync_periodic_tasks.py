@@ -29,7 +29,11 @@ def schedule_of(value) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Store the platform's periodic tasks (settings.PERIODIC_TASKS) for beat."
+    help = (
+        "Store the platform's periodic tasks (settings.PERIODIC_TASKS) for beat: each entry calls"
+        " its scope's dispatcher (docs/adr/0019), or its national task; entries written by an"
+        " earlier release are rewritten in place."
+    )
 
     def handle(self, *args, **options):
         for name, (task_name, schedule_setting, *scope) in settings.PERIODIC_TASKS.items():
