@@ -33,6 +33,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.utils import OperationalError
 
 from .models import Jurisdiction
+from .wake import existing_schemas
 
 # SQLSTATE 55P03: lock_not_available (lock_timeout expired).
 _LOCK_NOT_AVAILABLE = "55P03"
@@ -83,13 +84,9 @@ def jurisdiction_schemas() -> list[str]:
 def pending_by_schema(schemas: list[str], expected: set[tuple[str, str]]) -> dict[str, int]:
     """How many migrations each schema still lacks, read in one query (chunks of 200 schemas).
     A schema without its ``django_migrations`` table lacks them all."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relname = 'django_migrations' AND c.relkind = 'r' AND n.nspname = ANY(%s)",
-            [schemas],
-        )
-        with_table = {row[0] for row in cursor.fetchall()}
+    with_table = {
+        schema for _, schema in existing_schemas(list(enumerate(schemas)), ("django_migrations",))
+    }
     applied: dict[str, set[tuple[str, str]]] = {schema: set() for schema in with_table}
     ordered = sorted(with_table)
     quote = connection.ops.quote_name
