@@ -67,19 +67,31 @@ def lock_still_due(queryset, ids: list) -> list:
     )
 
 
-def delete_in_batches(queryset, *, clock: Clock, dry_run: bool, batch_size: int = BATCH_SIZE):
-    """Delete the rows of ``queryset`` (a model no other row points to) batch by batch."""
+def _in_batches(queryset, apply, *, clock: Clock, dry_run: bool, batch_size: int) -> int:
+    """Apply ``apply(rows)`` to the rows of ``queryset``, batch by batch, each batch locked in its
+    own transaction (a row changed meanwhile so that it no longer matches is left alone)."""
     if dry_run:
         return queryset.count()
-    model = queryset.model
+    rows = queryset.model._base_manager
     total = 0
     for chunk in chunks(due_ids(queryset), batch_size):
         with clock.atomic():
             ids = lock_still_due(queryset, chunk)
             if ids:
-                model._base_manager.filter(pk__in=ids)._raw_delete(queryset.db)
+                apply(rows.filter(pk__in=ids))
         total += len(ids)
     return total
+
+
+def delete_in_batches(queryset, *, clock: Clock, dry_run: bool, batch_size: int = BATCH_SIZE):
+    """Delete the rows of ``queryset`` (a model no other row points to) batch by batch."""
+    return _in_batches(
+        queryset,
+        lambda rows: rows._raw_delete(queryset.db),
+        clock=clock,
+        dry_run=dry_run,
+        batch_size=batch_size,
+    )
 
 
 def update_in_batches(
@@ -87,14 +99,10 @@ def update_in_batches(
 ) -> int:
     """Update the rows of ``queryset`` batch by batch (a row updated meanwhile so that it no
     longer matches is left alone)."""
-    if dry_run:
-        return queryset.count()
-    model = queryset.model
-    total = 0
-    for chunk in chunks(due_ids(queryset), batch_size):
-        with clock.atomic():
-            ids = lock_still_due(queryset, chunk)
-            if ids:
-                model._base_manager.filter(pk__in=ids).update(**values)
-        total += len(ids)
-    return total
+    return _in_batches(
+        queryset,
+        lambda rows: rows.update(**values),
+        clock=clock,
+        dry_run=dry_run,
+        batch_size=batch_size,
+    )
