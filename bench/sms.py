@@ -335,6 +335,27 @@ def start_worker(
     )
 
 
+def start_beat(processes: Processes, env: dict, schedule: str = "celerybeat-schedule") -> None:
+    """Celery beat (django-celery-beat's scheduler reads the periodic tasks of the database;
+    ``schedule`` is the file celery insists on, in the work directory)."""
+    processes.start(
+        "beat",
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "saas_platform",
+            "beat",
+            "-l",
+            "WARNING",
+            "--schedule",
+            str(WORKDIR / schedule),
+        ],
+        env,
+    )
+
+
 def wait_for_workers(processes: Processes, names: list[str], timeout: float = 60.0) -> float:
     """Until every named worker answers a ping (its consumer is connected): seconds waited."""
     started = time.monotonic()

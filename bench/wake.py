@@ -42,11 +42,11 @@ import psycopg
 from psycopg import sql
 from sms import (
     BENCH_DATABASE,
-    WORKDIR,
     Processes,
     _admin_conninfo,
     _stop_on_sigterm,
     cpu_seconds,
+    start_beat,
     start_gateway,
     start_redis,
     start_worker,
@@ -245,22 +245,7 @@ def run_mode(mode: str) -> dict:
         start_gateway(processes)
         start_worker(processes, "worker", worker_env(), concurrency=2)
         wait_for_workers(processes, ["worker"])
-        processes.start(
-            "beat",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "saas_platform",
-                "beat",
-                "-l",
-                "WARNING",
-                "--schedule",
-                str(WORKDIR / f"beat-{mode}"),
-            ],
-            worker_env(),
-        )
+        start_beat(processes, worker_env(), schedule=f"beat-{mode}")
         time.sleep(15)  # start-up (imports, first schedule read) is not the steady state
         before, started = cpu_seconds(processes), time.monotonic()
         # Half-way, one reminder due 20 s later in the last jurisdiction: its delay is the
