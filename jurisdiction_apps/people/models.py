@@ -1,6 +1,7 @@
 """People followed by the jurisdiction (PPSMJ)."""
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -10,9 +11,47 @@ from django.utils import timezone
 
 from jurisdiction_apps.core.archiving import Archivable, ArchivableQuerySet, audited_events
 from jurisdiction_apps.core.phones import phone_search_candidates
+from shared.person_index.keys import appi_key, identity_key
+from shared.person_index.models import TABLE as INDEX_TABLE
 
 from .constants import DATA_EXPORTED, Residence
 from .normalisation import clean_appi_number, is_valid_appi_number, search_key
+
+DERIVED_FIELDS = ("search_name", "index_appi_key", "index_identity_key")
+
+# Keeps the national index (public schema) in step with this schema's people, in the writing
+# transaction, whatever writes: the ORM, bulk_create, COPY or raw SQL. The jurisdiction is the
+# one whose schema holds the table (TG_TABLE_SCHEMA); a schema without one (a template) is left
+# alone. People transferred away leave the index: it points to where they are followed now.
+INDEX_TRIGGER_FUNC = f"""
+DECLARE
+    jurisdiction integer;
+BEGIN
+    SELECT id INTO jurisdiction FROM public.tenants_jurisdiction
+        WHERE schema_name = TG_TABLE_SCHEMA;
+    IF jurisdiction IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        DELETE FROM public.{INDEX_TABLE}
+            WHERE jurisdiction_id = jurisdiction AND person_id = OLD.id;
+    ELSIF NEW.transferred_at IS NOT NULL THEN
+        DELETE FROM public.{INDEX_TABLE}
+            WHERE jurisdiction_id = jurisdiction AND person_id = NEW.id;
+    ELSE
+        INSERT INTO public.{INDEX_TABLE}
+            (jurisdiction_id, person_id, appi_key, identity_key, archived, updated_at)
+        VALUES (jurisdiction, NEW.id, NEW.index_appi_key, NEW.index_identity_key,
+                NEW.archived_at IS NOT NULL, now())
+        ON CONFLICT (jurisdiction_id, person_id) DO UPDATE SET
+            appi_key = EXCLUDED.appi_key,
+            identity_key = EXCLUDED.identity_key,
+            archived = EXCLUDED.archived,
+            updated_at = EXCLUDED.updated_at;
+    END IF;
+    RETURN NULL;
+END;
+"""
 
 
 class PersonQuerySet(ArchivableQuerySet):
@@ -91,6 +130,33 @@ class Person(Archivable):
         db_constraint=False,
     )
 
+    # The national person index's keys (shared/person_index/keys.py), copied to the public
+    # schema by the triggers below; computed by save() and by the bulk paths (index_keys()).
+    index_appi_key = models.CharField(max_length=64, blank=True, default="", db_default="")
+    index_identity_key = models.CharField(max_length=64, blank=True, default="", db_default="")
+    # Transfers (issue 19, shared/transfers). At the source: read-only once transferred, kept
+    # until the retention rules erase it. At the target: where the follow-up came from.
+    transferred_at = models.DateTimeField("transférée le", null=True, blank=True)
+    transferred_to = models.ForeignKey(
+        "tenants.Jurisdiction",
+        verbose_name="transférée vers",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    origin_jurisdiction = models.ForeignKey(
+        "tenants.Jurisdiction",
+        verbose_name="transférée depuis",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    origin_person_id = models.BigIntegerField(null=True, blank=True)
+
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -119,15 +185,43 @@ class Person(Archivable):
             GinIndex(SearchVector("search_name", config="simple"), name="person_name_search"),
             models.Index(fields=["last_name", "first_names", "birth_date"], name="person_identity"),
         ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="index_insert_delete",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Delete,
+                func=INDEX_TRIGGER_FUNC,
+            ),
+            pgtrigger.Trigger(
+                name="index_update",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(
+                    "index_appi_key", "index_identity_key", "archived_at", "transferred_at"
+                ),
+                func=INDEX_TRIGGER_FUNC,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.last_name} {self.first_names}"
 
     def save(self, *args, **kwargs):
-        self.search_name = search_key(self.last_name, self.first_names)
+        self.fill_derived_fields()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS}
         super().save(*args, **kwargs)
+
+    def fill_derived_fields(self) -> None:
+        """Search name and index keys from the identity fields: save() calls it, bulk paths
+        (imports, transfers) call it on each instance."""
+        self.search_name = search_key(self.last_name, self.first_names)
+        self.index_appi_key = appi_key(self.appi_number)
+        self.index_identity_key = identity_key(self.last_name, self.first_names, self.birth_date)
+
+    @property
+    def is_transferred(self) -> bool:
+        return self.transferred_at is not None
 
     @property
     def is_held(self) -> bool:

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from jurisdiction_apps.core.audit import acting_as
 from jurisdiction_apps.people.constants import Residence
-from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.people.models import DERIVED_FIELDS, Person
 from jurisdiction_apps.people.normalisation import clean_appi_number, search_key
 from jurisdiction_apps.people.services import clean_person_data
 
@@ -274,7 +274,7 @@ class PeopleImporter(Importer):
             for start in range(0, len(updates), batch):
                 Person.objects.bulk_update(
                     [_person(row) for row in updates[start : start + batch]],
-                    [*WRITTEN_FIELDS, *PHONE_FIELDS, "search_name"],
+                    [*WRITTEN_FIELDS, *PHONE_FIELDS, *DERIVED_FIELDS],
                 )
                 done += len(updates[start : start + batch])
                 self.progress("apply", done, total)
@@ -282,9 +282,6 @@ class PeopleImporter(Importer):
 
 
 def _person(row: PlannedRow) -> Person:
-    data = row.data
-    return Person(
-        pk=row.existing_id,
-        search_name=search_key(data["last_name"], data["first_names"]),
-        **data,
-    )
+    person = Person(pk=row.existing_id, **row.data)
+    person.fill_derived_fields()  # search name and national index keys (the trigger copies them)
+    return person

@@ -33,6 +33,8 @@ SHARED_APPS = [
     "shared.public_site",
     "shared.national_stats",
     "shared.retention",
+    "shared.person_index",
+    "shared.transfers",
     "onboarding",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -498,6 +500,8 @@ PERIODIC_TASKS = {
         "RETENTION_SCHEDULE",
         "national",
     ),
+    # Issue 19: reminders of transfer requests nearing their due date, automatic acceptances.
+    "Transferts en attente": ("platform.transfers_due", "TRANSFERS_INTERVAL_SECONDS", "national"),
 }
 # How each scope reaches the jurisdictions; "national" runs the task itself, once.
 PERIODIC_FAN_OUT_TASKS = {
@@ -510,6 +514,13 @@ RETENTION_SCHEDULE = env_str("RETENTION_SCHEDULE", "30 2 * * *")
 # After each of its transactions the job pauses this many times the transaction's duration, so
 # that agents and the SMS sweep get the CPU and the disk (0: no pause; docs/deployment.md).
 RETENTION_PAUSE_RATIO = float(env_str("RETENTION_PAUSE_RATIO", "2"))
+
+# --- People across jurisdictions (issue 19: shared/person_index, shared/transfers) -------------
+# The secret of the national person index's keyed hashes (HMAC-SHA256); changing it means running
+# `manage.py rebuild_person_index`. Development and tests use a known value (settings/local.py).
+PERSON_INDEX_SECRET = env_str("PERSON_INDEX_SECRET", "")
+# How often the beat looks for transfer requests to remind or accept automatically.
+TRANSFERS_INTERVAL_SECONDS = int(env_str("TRANSFERS_INTERVAL_SECONDS", "900"))
 
 # --- Deployments at national size (tenants/deploy.py, docs/deployment.md) ---------------------
 # Schemas migrated at once by `manage.py deploy_migrations` (forked processes).

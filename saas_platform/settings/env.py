@@ -37,6 +37,8 @@ def redis_urls(redis_url: str) -> tuple[str, str]:
 
 # The secret key of development and tests (settings/local.py); production refuses it.
 DEV_SECRET_KEY = "insecure-development-key-change-me"
+# The national person index's secret in development and tests (issue 19); production refuses it.
+DEV_PERSON_INDEX_SECRET = "insecure-person-index-secret-change-me"
 
 
 class RequiredEnvironment:

@@ -4,9 +4,10 @@ SMS gateway's credentials (devtools/sms_gateway.py)."""
 
 from .base import *  # noqa: F403
 from .base import SMS_PROVIDERS, env_list, env_str
-from .env import DEV_SECRET_KEY
+from .env import DEV_PERSON_INDEX_SECRET, DEV_SECRET_KEY
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "") or DEV_SECRET_KEY
+PERSON_INDEX_SECRET = env_str("PERSON_INDEX_SECRET", "") or DEV_PERSON_INDEX_SECRET
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "*")
 
 SMS_PROVIDERS = {

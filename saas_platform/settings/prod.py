@@ -6,12 +6,15 @@ import dj_database_url
 
 from .base import *  # noqa: F403
 from .base import SMS_PROVIDERS, content_security_policy, env_bool, env_list, env_str, redis_urls
-from .env import DEV_SECRET_KEY, RequiredEnvironment
+from .env import DEV_PERSON_INDEX_SECRET, DEV_SECRET_KEY, RequiredEnvironment
 
 required = RequiredEnvironment()
 
 DEBUG = False
 SECRET_KEY = required("DJANGO_SECRET_KEY", min_length=50, refused=(DEV_SECRET_KEY,))
+PERSON_INDEX_SECRET = required(
+    "PERSON_INDEX_SECRET", min_length=32, refused=(DEV_PERSON_INDEX_SECRET, SECRET_KEY)
+)
 # Explicit: the platform's domain and its sub-domains, e.g. ".suivi.example.gouv.fr".
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
