@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include(scheduling_section)),
     path("", include("jurisdiction_apps.notifications.urls")),
     path("statistiques/", statistics_views.jurisdiction, name="statistics"),
+    path("transferts/", include("shared.transfers.urls")),
     *casefile_urls.retention_patterns,
     # The idle-timeout warning of agents' sessions (shared/accounts/session_guard.py).
     path("", include("shared.accounts.session_urls")),

@@ -88,6 +88,15 @@ class Jurisdiction(TenantMixin):
         help_text="Dans l'ordre d'essai, séparés par des virgules (vide : ceux de la plateforme).",
     )
     brand_name = models.CharField("nom sur le bandeau", max_length=120, blank=True)
+    # How other services reach this one about a person it follows (duplicate warnings and
+    # transfers, issue 19): a service's switchboard and shared mailbox, never an agent's own.
+    service_contact = models.CharField(
+        "contact du service",
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text="Téléphone et adresse électronique du service, montrés aux autres juridictions.",
+    )
     primary_colour = models.CharField(
         "couleur principale", max_length=7, default="#000091", validators=[colour_validator]
     )

@@ -450,7 +450,7 @@ def _tell_person(person: Person, target) -> None:
 
 def contact_of(jurisdiction: Jurisdiction) -> str:
     """How to reach a jurisdiction's service, for agents and SMS (no personal data)."""
-    return getattr(jurisdiction, "transfer_contact", "") or jurisdiction.display_name
+    return jurisdiction.service_contact or jurisdiction.display_name
 
 
 # --- the beat task ---------------------------------------------------------------------------
