@@ -30,6 +30,7 @@ from .opening import import_kit
 from .portal import seed_portal
 from .public_site import seed_demo_content
 from .retention import run_retention, seed_retention
+from .transfers import seed_transfers
 
 DEMO_PASSWORD = "Demo-Justice-2026"
 # The second factor of the demo's privileged accounts (invented, public, demo only): the TOTP
@@ -160,6 +161,7 @@ def seed_demo(stdout=None, *, opening: bool = True) -> None:
     _seed_backoffice(by_slug)
     _seed_statistics(by_slug)
     _seed_retention(by_slug, stdout)
+    seed_transfers(by_slug)
     if opening:
         seed_opening(stdout)
 

@@ -20,6 +20,7 @@ from demo.backoffice import TODAY_TIMES, demo_people
 from demo.jurisdictions import DEMO_JURISDICTIONS, HISTORY_SLUGS, seed_demo
 from demo.portal import DEMO_PHONE
 from demo.retention import PREFIX as RETENTION_PREFIX
+from demo.transfers import MOVED_TO_NANTERRE
 from jurisdiction_apps.casefile import retention
 from jurisdiction_apps.notifications.constants import PENDING_STATES, MessageState
 from jurisdiction_apps.notifications.models import Message
@@ -30,7 +31,9 @@ from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.queries import NO_SHOW_WINDOW_DAYS, local_day_bounds
 from jurisdiction_apps.scheduling.territory import is_open_day, local_datetime
 from shared.national_stats.models import AppointmentMonth
+from shared.person_index.lookup import followed_elsewhere
 from shared.retention.models import Run, RunState
+from shared.transfers.models import Transfer
 from tenants.constants import APPOINTMENT_HOLDER_ROLES, JurisdictionStatus
 from tenants.models import Jurisdiction, Membership
 from tenants.services import create_jurisdiction
@@ -193,7 +196,19 @@ def test_the_demo_keeps_its_promises_at_any_instant(demo_jurisdictions, instant)
             before = _attendance(months.filter(month__lt=went_live))
             after = _attendance(months.filter(month__gt=went_live))
             assert before < 0.70 < 0.78 < after, (slug, before, after)
+        _transfers_demo_in_place(by_slug)
         transaction.set_rollback(True)
+
+
+def _transfers_demo_in_place(by_slug) -> None:
+    """README: registering the documented person at Nanterre warns that Lille follows them, and
+    Nanterre has one request from Lille to answer (asked once, however many seeds)."""
+    lille, nanterre = by_slug["lille"], by_slug["nanterre"]
+    hits = followed_elsewhere(MOVED_TO_NANTERRE, jurisdiction_id=nanterre.pk)
+    assert [hit.jurisdiction_id for hit in hits] == [lille.pk]
+    waiting = Transfer.objects.pending().answered_by(nanterre)
+    assert list(waiting.values_list("target__slug", flat=True)) == ["lille"]
+    assert Jurisdiction.objects.get(slug="lille").service_contact
 
 
 def _demo_slugs():
