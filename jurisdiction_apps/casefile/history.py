@@ -6,7 +6,9 @@ Sources:
   whose context carries the id of the signed-in user; the changes are computed here by comparing
   each snapshot with the previous one of the same object;
 - ``PersonView``: who opened the person's page;
-- ``portal.ChangeRequest``: the person's change requests from the portal, and their outcome.
+- ``portal.ChangeRequest``: the person's change requests from the portal, and their outcome;
+- ``person_index.Lookup``: the national look-ups (issue 19) that found this person elsewhere, or
+  found another jurisdiction following them.
 
 Every function runs a fixed number of queries, whatever the length of the history.
 """
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,6 +29,7 @@ from jurisdiction_apps.people.constants import DATA_EXPORTED, PERSON_FIELDS
 from jurisdiction_apps.people.models import Person, PersonAudit
 from jurisdiction_apps.portal.models import ChangeRequest
 from jurisdiction_apps.scheduling.models import Appointment, AppointmentAudit, AppointmentEvent
+from shared.person_index.models import Lookup
 
 SYSTEM_ACTOR = "Traitement automatique"
 STOP_LINK_ACTOR = "La personne (lien STOP d'un SMS)"
@@ -425,6 +428,44 @@ def audit_trail(person: Person, *, region: str) -> dict:
             reverse=True,
         ),
     }
+
+
+LOOKUP_FOUND = "{other} a enregistré ou importé une personne correspondant à ce dossier"
+LOOKUP_ASKED = "Recherche nationale : suivi(e) aussi par {other}"
+
+
+def national_lookup_entries(person: Person, *, jurisdiction) -> list[HistoryEntry]:
+    """The national look-ups concerning the person, most recent first (1 query).
+
+    Found side (another jurisdiction registered or imported someone matching this file): only
+    that jurisdiction's name, never its agent's. Asking side (this jurisdiction's registration
+    found the person followed elsewhere): the other jurisdiction and this side's agent."""
+    lookups = (
+        Lookup.objects.filter(
+            Q(asking_id=jurisdiction.pk, asking_person_id=person.pk)
+            | Q(found_id=jurisdiction.pk, found_person_id=person.pk)
+        )
+        .select_related("asking", "found", "agent")
+        .order_by("-at", "-pk")
+    )
+    entries = []
+    for lookup in lookups:
+        if lookup.found_id == jurisdiction.pk and lookup.found_person_id == person.pk:
+            other = lookup.asking.display_name
+            title, actor = LOOKUP_FOUND.format(other=other), other
+        else:
+            title = LOOKUP_ASKED.format(other=lookup.found.display_name)
+            actor = user_label(lookup.agent) if lookup.agent_id else SYSTEM_ACTOR
+        entries.append(
+            HistoryEntry(
+                at=lookup.at,
+                title=title,
+                actor=actor,
+                category="lookup",
+                sort_key=(lookup.at, 4, lookup.pk),
+            )
+        )
+    return entries
 
 
 def views_log(person: Person):

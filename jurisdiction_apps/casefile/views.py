@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from jurisdiction_apps.notifications import queries as sms_queries
+from jurisdiction_apps.people import elsewhere
 from jurisdiction_apps.people import services as people_services
 from jurisdiction_apps.people.forms import SearchForm
 from jurisdiction_apps.people.models import Person
@@ -58,6 +59,8 @@ def person_detail(request, pk: int):
             "timeline_hidden": timeline_total - len(timeline),
             "sms_number_failure": sms_queries.number_failure(person),
             "erasure_due": retention.erasure_due(person),
+            # Shown once, right after a registration matching a person followed elsewhere.
+            "followed_elsewhere": elsewhere.pop_warnings(request, person),
         },
     )
 
@@ -98,6 +101,7 @@ def person_audit(request, pk: int):
             "portal_reads": team_read_entries(person, PORTAL_READS_SHOWN),
             "portal_reads_count": person.portal_reads.count(),
             "portal_reads_shown": PORTAL_READS_SHOWN,
+            "lookup_entries": history.national_lookup_entries(person, jurisdiction=request.tenant),
             **trail,
         },
     )

@@ -1,13 +1,14 @@
 """Views of the people app (thin: forms validate, services act)."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jurisdiction_apps.core.pagination import paginate_ids, query_string_without_page
 from tenants.permissions import Action, action_required
 
-from . import services
+from . import elsewhere, services
 from .forms import ArchiveForm, HoldForm, PersonForm, SearchForm
 from .models import Person
 
@@ -57,11 +58,27 @@ def _person_form(request, person: Person | None):
     data = request.POST if request.method == "POST" else None
     form = PersonForm(data, jurisdiction=request.tenant, person=person)
     if form.is_bound and form.is_valid():
+        keys_before = elsewhere.identity_keys(person) if person is not None else None
         try:
-            saved = services.save_person(form.person_data, acting_user=request.user, person=person)
+            with transaction.atomic():
+                saved = services.save_person(
+                    form.person_data, acting_user=request.user, person=person
+                )
+                # The national look-up (see elsewhere.py for the UX choice): on registration,
+                # and on an edit only when the identity changed.
+                hits = None
+                if keys_before is None or elsewhere.identity_keys(saved) != keys_before:
+                    hits = elsewhere.look_up(
+                        form.cleaned_data,
+                        jurisdiction=request.tenant,
+                        agent=request.user,
+                        person=saved,
+                    )
         except services.DuplicateFound as duplicate:
             form.add_duplicate(duplicate)
         else:
+            if hits is not None:
+                elsewhere.remember(request, saved, hits)
             verb = "mise à jour" if person is not None else "enregistrée"
             messages.success(request, f"La fiche de {saved} a été {verb}.")
             return redirect("people:detail", pk=saved.pk)

@@ -81,6 +81,9 @@ class Plan:
     file_error: str = ""
     encoding: str = ""
     delimiter: str = ""
+    # Rows of people followed by another jurisdiction (issue 19): line → [(jurisdiction id,
+    # person id there)], from the national index; counted in the preview.
+    followed_elsewhere: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def rejected_lines(self) -> set[int]:
@@ -107,6 +110,7 @@ class Plan:
             "file_error": self.file_error,
             "errors": [[e.line, e.column, e.message] for e in self.errors],
             "skipped": [[r.line, r.reason] for r in self.rows if r.action == Action.SKIP],
+            "followed_elsewhere": len(self.followed_elsewhere),
             # Remarks on rows that are imported (an ambiguous time, a phone not recorded...).
             "notes": [
                 [r.line, r.reason] for r in self.rows if r.reason and r.action != Action.SKIP

@@ -7,13 +7,15 @@ The natural key is the APPI number, taken out of "Numéro de dossier" ("n°20269
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from jurisdiction_apps.core.audit import acting_as
 from jurisdiction_apps.people.constants import Residence
 from jurisdiction_apps.people.models import DERIVED_FIELDS, Person
 from jurisdiction_apps.people.normalisation import clean_appi_number, search_key
 from jurisdiction_apps.people.services import clean_person_data
+from shared.person_index.keys import appi_key, identity_key
+from shared.person_index.models import Entry, Lookup
 
 from .base import (
     Action,
@@ -63,6 +65,7 @@ ABROAD = {"etranger", "a l etranger", "reside a l etranger"}
 # The fields an import writes; the phone only when the file has one.
 WRITTEN_FIELDS = ("last_name", "first_names", "birth_date", "appi_number", "residence", "city")
 PHONE_FIELDS = ("phone", "no_mobile_phone")
+LOOKUP_CONTEXT = "import"
 FIELD_COLUMN = {
     "last_name": "last_name",
     "first_names": "first_names",
@@ -126,6 +129,7 @@ class PeopleImporter(Importer):
             if cleaned is not None:
                 candidates.append((line, cleaned))
         self._match(candidates, plan)
+        self._find_followed_elsewhere(plan)
         plan.rows.sort(key=lambda row: row.line)
 
     def _clean(self, line, record, region, plan) -> dict | None:
@@ -259,6 +263,54 @@ class PeopleImporter(Importer):
             action = Action.UNCHANGED if same else Action.UPDATE
             plan.rows.append(PlannedRow(line, action, data, existing_id=existing["id"]))
 
+    def _find_followed_elsewhere(self, plan: Plan) -> None:
+        """Rows of people another jurisdiction follows (not archived there), with one query
+        for the whole file: the keys are computed here, the index is read by ``= ANY`` of two
+        arrays (served by its two partial indexes). Same rule as the registration's look-up:
+        the same APPI key, or the same identity key unless both have different APPI numbers."""
+        keyed = []
+        for row in plan.rows:
+            if row.action == Action.SKIP:
+                continue
+            data = row.data
+            keyed.append(
+                (
+                    row.line,
+                    appi_key(data.get("appi_number") or ""),
+                    identity_key(data["last_name"], data["first_names"], data["birth_date"]),
+                )
+            )
+        appis = sorted({appi for _, appi, _ in keyed if appi})
+        identities = sorted({identity for _, _, identity in keyed if identity})
+        if not appis and not identities:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT jurisdiction_id, person_id, appi_key, identity_key "
+                f"FROM public.{Entry._meta.db_table} "
+                "WHERE jurisdiction_id <> %s AND NOT archived AND ("
+                "(appi_key <> '' AND appi_key = ANY(%s)) "
+                "OR (identity_key <> '' AND identity_key = ANY(%s)))",
+                [self.jurisdiction.pk, appis, identities],
+            )
+            entries = cursor.fetchall()
+        by_appi: dict[str, list] = {}
+        by_identity: dict[str, list] = {}
+        for entry in entries:
+            if entry[2]:
+                by_appi.setdefault(entry[2], []).append(entry)
+            if entry[3]:
+                by_identity.setdefault(entry[3], []).append(entry)
+        for line, appi, identity in keyed:
+            hits = {(other, person) for other, person, _, _ in by_appi.get(appi, ())}
+            hits |= {
+                (other, person)
+                for other, person, other_appi, _ in by_identity.get(identity, ())
+                if not (appi and other_appi and other_appi != appi)
+            }
+            if hits:
+                plan.followed_elsewhere[line] = sorted(hits)
+
     def apply(self, plan: Plan, *, acting_user, valid_only: bool = False) -> dict:
         self.check_applicable(plan, valid_only=valid_only)
         creates = [row for row in plan.rows if row.action == Action.CREATE]
@@ -267,9 +319,14 @@ class PeopleImporter(Importer):
         batch = self.progress_every
         with transaction.atomic(), acting_as(acting_user):
             quiet_triggers()
+            person_of_line = {row.line: row.existing_id for row in updates}
             for start in range(0, len(creates), batch):
-                Person.objects.bulk_create([_person(row) for row in creates[start : start + batch]])
-                done += len(creates[start : start + batch])
+                rows = creates[start : start + batch]
+                people = Person.objects.bulk_create([_person(row) for row in rows])
+                person_of_line.update(
+                    (row.line, person.pk) for row, person in zip(rows, people, strict=True)
+                )
+                done += len(rows)
                 self.progress("apply", done, total)
             for start in range(0, len(updates), batch):
                 Person.objects.bulk_update(
@@ -278,6 +335,7 @@ class PeopleImporter(Importer):
                 )
                 done += len(updates[start : start + batch])
                 self.progress("apply", done, total)
+            _record_lookups(plan, person_of_line, jurisdiction=self.jurisdiction, agent=acting_user)
         return {"counts": plan.counts(), "lines": plan.report_lines(applied=True)}
 
 
@@ -285,3 +343,24 @@ def _person(row: PlannedRow) -> Person:
     person = Person(pk=row.existing_id, **row.data)
     person.fill_derived_fields()  # search name and national index keys (the trigger copies them)
     return person
+
+
+def _record_lookups(plan: Plan, person_of_line: dict, *, jurisdiction, agent) -> None:
+    """The look-ups of the rows this apply wrote (created or updated), for both sides' trails,
+    in the apply's transaction and in bulk. Unchanged rows are not recorded again: re-importing
+    the same export would otherwise write the same look-ups at every run."""
+    agent = agent if getattr(agent, "pk", None) else None
+    lookups = [
+        Lookup(
+            asking_id=jurisdiction.pk,
+            asking_person_id=person_of_line[line],
+            agent=agent,
+            found_id=other,
+            found_person_id=person,
+            context=LOOKUP_CONTEXT,
+        )
+        for line, found in plan.followed_elsewhere.items()
+        if person_of_line.get(line) is not None
+        for other, person in found
+    ]
+    Lookup.objects.bulk_create(lookups, batch_size=2000)

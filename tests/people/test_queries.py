@@ -14,7 +14,7 @@ from .helpers import agent_client, make_person
 
 LIST_MAX_QUERIES = 10
 DETAIL_MAX_QUERIES = 14
-AUDIT_MAX_QUERIES = 18  # + the menu badges, + the portal reads (TeamRead)
+AUDIT_MAX_QUERIES = 19  # + the menu badges, + the portal reads (TeamRead), + the national look-ups
 
 
 def make_people(jurisdiction, count: int, referents) -> None:

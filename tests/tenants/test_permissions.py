@@ -8,6 +8,7 @@ from django_tenants.utils import tenant_context
 from jurisdiction_apps.organisation.models import AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.services import BookingRequest, book
+from shared.person_index.models import Entry
 from tenants.constants import Role
 from tenants.permissions import PERMISSIONS, Action, role_can
 from tests.auth import sign_in
@@ -16,7 +17,7 @@ from tests.factories import MembershipFactory
 
 
 @pytest.fixture
-def world(alpha):
+def world(alpha, beta):
     booker = MembershipFactory(jurisdiction=alpha, role=Role.LOCAL_ADMIN).user
     with tenant_context(alpha):
         person = Person.objects.create(
@@ -38,7 +39,17 @@ def world(alpha):
             ),
             acting_user=booker,
         )
-    return {"person": person, "appointment": appointment}
+    with tenant_context(beta):
+        elsewhere = Person.objects.create(
+            last_name="DURAND",
+            first_names="Alix",
+            birth_date="1985-06-01",
+            phone="+262692111111",
+            city="Y",
+        )
+    # The national index entry of beta's person (written by the trigger): what a transfer asks.
+    entry = Entry.objects.get(jurisdiction=beta, person_id=elsewhere.pk)
+    return {"person": person, "appointment": appointment, "entry": entry}
 
 
 REQUESTS = {
@@ -61,6 +72,7 @@ REQUESTS = {
     Action.ERASE_PEOPLE: lambda c, w: c.get(f"/personnes/{w['person'].pk}/effacer/"),
     Action.EXPORT_PERSON_DATA: lambda c, w: c.get(f"/personnes/{w['person'].pk}/donnees/"),
     Action.VIEW_RETENTION: lambda c, w: c.get("/conservation/"),
+    Action.TRANSFER_PEOPLE: lambda c, w: c.get(f"/transferts/demander/?entry={w['entry'].pk}"),
 }
 
 
