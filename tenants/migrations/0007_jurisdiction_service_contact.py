@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenants', '0006_officer_temporary_onboarding_access'),
+        ("tenants", "0006_officer_temporary_onboarding_access"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='jurisdiction',
-            name='service_contact',
-            field=models.CharField(blank=True, db_default='', help_text='Téléphone et adresse électronique du service, montrés aux autres juridictions.', max_length=200, verbose_name='contact du service'),
+            model_name="jurisdiction",
+            name="service_contact",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                help_text="Téléphone et adresse électronique du service, montrés aux autres juridictions.",
+                max_length=200,
+                verbose_name="contact du service",
+            ),
         ),
     ]
