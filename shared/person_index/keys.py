@@ -17,19 +17,29 @@ from django.conf import settings
 KEY_LENGTH = 64  # hex digits of a SHA-256
 
 
-def _secret() -> bytes:
-    return settings.PERSON_INDEX_SECRET.encode()
+_KEYED: dict[str, "hmac.HMAC"] = {}  # the HMAC keyed with the secret, copied for each key
 
 
 def _key(kind: str, value: str) -> str:
-    return hmac.new(_secret(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    secret = settings.PERSON_INDEX_SECRET
+    keyed = _KEYED.get(secret)
+    if keyed is None:  # once per secret (tests may override the setting)
+        keyed = _KEYED[secret] = hmac.new(secret.encode(), digestmod=hashlib.sha256)
+    mac = keyed.copy()
+    mac.update(f"{kind}:{value}".encode())
+    return mac.hexdigest()
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def _word(text: str) -> str:
     """Accent-, case-, space- and punctuation-free: "Lefèvre-Durand" → "lefevredurand"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    if text.isascii():
+        return _NOT_WORD.sub("", text.lower())
+    decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return re.sub(r"[^a-z0-9]+", "", plain.lower())
+    return _NOT_WORD.sub("", plain.lower())
 
 
 def appi_key(appi_number: str) -> str:
@@ -44,7 +54,7 @@ def identity_key(last_name: str, first_names: str, birth_date: date | str | None
     Only the first of the first names counts: one service writes "Jean Pierre Marie", another
     "Jean"; a hyphenated first name stays one ("Jean-Pierre" → "jeanpierre")."""
     first = (first_names or "").split()
-    last, first = _word(last_name), _word(first[0]) if first else ""
+    last, first = _word(last_name or ""), _word(first[0]) if first else ""
     if not (last and first and birth_date):
         return ""
     # str(date) is its ISO form; a string given to a DateField (bulk loaders) is already ISO.
