@@ -14,7 +14,15 @@ class PortalSmsKind(models.TextChoices):
     NEW_MESSAGE = "portal_message", "Nouveau message sur l'espace personnel"
 
 
-ALL_KINDS = MessageKind.choices + PortalSmsKind.choices
+class NoticeSmsKind(models.TextChoices):
+    """SMS about the follow-up itself, tied to a person, not to an appointment; fixed texts."""
+
+    TRANSFER = "transfer", "Transfert du suivi vers une autre juridiction"
+
+
+# Kinds without an appointment: their text is written when the message is created.
+PERSON_KINDS = (*PortalSmsKind.values, *NoticeSmsKind.values)
+ALL_KINDS = MessageKind.choices + PortalSmsKind.choices + NoticeSmsKind.choices
 # Asked for by the person a moment ago: sent at once, even in quiet hours or after a STOP.
 REQUESTED_KINDS = frozenset({PortalSmsKind.SIGN_IN_CODE})
 

@@ -15,11 +15,12 @@ from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
 from .constants import (
     ALL_KINDS,
     NUMBER_FAILURES,
+    PERSON_KINDS,
     AttemptOutcome,
     FailureReason,
     MessageKind,
     MessageState,
-    PortalSmsKind,
+    NoticeSmsKind,
 )
 
 
@@ -103,9 +104,16 @@ class Message(models.Model):
                 name="created_message_has_due_time",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=PortalSmsKind.values)
+                condition=Q(kind__in=PERSON_KINDS)
                 | (Q(appointment__isnull=False) & Q(event__isnull=False)),
                 name="appointment_sms_has_appointment",
+            ),
+            # Exactly one transfer SMS per transfer: a record is transferred away only once
+            # (it stays read-only afterwards), so one per person.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(kind=NoticeSmsKind.TRANSFER),
+                name="one_transfer_sms_per_person",
             ),
         ]
         indexes = [
