@@ -45,6 +45,7 @@ from jurisdiction_apps.portal.models import (
 )
 from jurisdiction_apps.scheduling import retention as scheduling_retention
 from jurisdiction_apps.scheduling.models import Appointment, AppointmentAudit, AppointmentEvent
+from shared.person_index.lookup import forget_lookups
 from shared.retention import registry
 from shared.retention import services as runs
 from shared.retention.batches import Clock, chunks, due_ids, lock_still_due, update_in_batches
@@ -163,6 +164,9 @@ def _erase_locked(ids: list[int]) -> int:
     with pgtrigger.ignore(*ERASURE_SILENT_TRIGGERS):
         for model, lookup in plan:
             model._base_manager.filter(**lookup)._raw_delete(db)
+    # The trigger on people_person removed their national index entries; the look-ups of the
+    # national index that name them (here or elsewhere) go too.
+    forget_lookups(ids)
     for hook in registry.erasure_hooks():
         hook([identifiers_of(person) for person in people])
     if files:

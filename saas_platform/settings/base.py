@@ -517,7 +517,7 @@ RETENTION_PAUSE_RATIO = float(env_str("RETENTION_PAUSE_RATIO", "2"))
 
 # --- People across jurisdictions (issue 19: shared/person_index, shared/transfers) -------------
 # The secret of the national person index's keyed hashes (HMAC-SHA256); changing it means running
-# `manage.py rebuild_person_index`. Development and tests use a known value (settings/local.py).
+# `manage.py rebuild_person_index --rehash`. Development and tests use a known value (local.py).
 PERSON_INDEX_SECRET = env_str("PERSON_INDEX_SECRET", "")
 # How often the beat looks for transfer requests to remind or accept automatically.
 TRANSFERS_INTERVAL_SECONDS = int(env_str("TRANSFERS_INTERVAL_SECONDS", "900"))

@@ -140,7 +140,9 @@ SELECT d::date,
        (SELECT count(*) FROM people_person p
         WHERE p.created_at < ((d + interval '1 day') AT TIME ZONE %(tz)s)
           AND (p.archived_at IS NULL
-               OR p.archived_at >= ((d + interval '1 day') AT TIME ZONE %(tz)s)))
+               OR p.archived_at >= ((d + interval '1 day') AT TIME ZONE %(tz)s))
+          AND (p.transferred_at IS NULL
+               OR p.transferred_at >= ((d + interval '1 day') AT TIME ZONE %(tz)s)))
 FROM generate_series(%(first)s::timestamp, %(last)s::timestamp, interval '1 day') AS d
 """
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from shared.person_index.models import TABLE as PERSON_INDEX_TABLE
 from tenants.models import Jurisdiction
 
 from .aggregation import next_month
@@ -244,6 +246,10 @@ def dashboard(filters: Filters, months: list[date]) -> Dashboard:
         national_total.add(total)
         per_jurisdiction.append((jurisdictions[jurisdiction_id], total))
     per_jurisdiction.sort(key=lambda pair: pair[0].name)
+    if filters.last_month >= timezone.localdate().replace(day=1):
+        # Today's figure: from the national index, each person once however many jurisdictions
+        # follow them (the sum of the jurisdictions' figures counts them once per jurisdiction).
+        national_total.followed = people_followed_nationally()
     selected = None
     if filters.jurisdiction is not None:
         mine = dict(by_jurisdiction.get(filters.jurisdiction.pk, []))
@@ -292,6 +298,24 @@ def latest_followed(filters: Filters) -> dict[int, int]:
         "jurisdiction_id", "day", "people_followed"
     )
     return {j: count for j, day, count in values if (j, day) in wanted}
+
+
+# One person, one key: the APPI number's when known, else the identity's (an entry without
+# either, which the index never writes for a valid person, counts on its own).
+PEOPLE_FOLLOWED_SQL = f"""
+SELECT count(DISTINCT coalesce(nullif(appi_key, ''), nullif(identity_key, ''), 'entry:' || id))
+FROM {PERSON_INDEX_TABLE}
+WHERE NOT archived
+"""
+
+
+def people_followed_nationally() -> int:
+    """People followed now (not archived) in any jurisdiction, each counted once: distinct by
+    APPI key when there is one, else by identity key (shared/person_index). Keys only: no
+    schema is visited."""
+    with connection.cursor() as cursor:
+        cursor.execute(PEOPLE_FOLLOWED_SQL)
+        return cursor.fetchone()[0]
 
 
 def appointment_types() -> list[tuple[str, str]]:

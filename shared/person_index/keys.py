@@ -3,7 +3,7 @@
 A key is an HMAC-SHA256 with the platform's secret ``PERSON_INDEX_SECRET`` of a normalised value:
 without the secret, a key cannot be checked against a guessed name or APPI number, and the
 public schema holds no name, birth date or phone. Changing the secret means running
-``manage.py rebuild_person_index`` (every key is recomputed from the people's rows).
+``manage.py rebuild_person_index --rehash`` (every key is recomputed from the people's rows).
 """
 
 import hashlib

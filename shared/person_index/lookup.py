@@ -8,6 +8,7 @@ answer names jurisdictions, never the other records' data. Each hit is written i
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q
 
 from .keys import appi_key, identity_key
 from .models import Entry, Lookup
@@ -67,3 +68,17 @@ def record_lookups(
 
 def current_jurisdiction_id() -> int | None:
     return getattr(connection.tenant, "pk", None)
+
+
+def forget_lookups(person_ids: list[int], *, schema_name: str | None = None) -> int:
+    """Erasure: the look-ups naming these people of a jurisdiction (the current schema's), as
+    the person being registered or as the one found, go with them, in the caller's transaction.
+    The number of look-ups deleted."""
+    if not person_ids:
+        return 0
+    schema_name = schema_name or connection.schema_name
+    deleted, _ = Lookup.objects.filter(
+        Q(asking__schema_name=schema_name, asking_person_id__in=person_ids)
+        | Q(found__schema_name=schema_name, found_person_id__in=person_ids)
+    ).delete()
+    return deleted

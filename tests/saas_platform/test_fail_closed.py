@@ -24,6 +24,7 @@ COMPLETE = {
     "SMS_BREVO_WEBHOOK_URL": "https://suivi.example.gouv.fr/sms/accuses/brevo/",
     "SMS_LINK_WEBHOOK_SECRET": "made-up-link-webhook-secret",
     "SMS_BREVO_WEBHOOK_TOKEN": "made-up-brevo-webhook-token",
+    "PERSON_INDEX_SECRET": "made-up-person-index-secret-4b7e9c1d2a6f8e3b",
 }
 # Variables of this machine that would leak into the child and hide a missing one.
 CLEARED = (*COMPLETE, "DJANGO_DEBUG", "SENTRY_DSN", "DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -74,6 +75,7 @@ def test_production_settings_have_hsts_preload_and_a_strict_policy():
         "SMS_BREVO_API_KEY",
         "SMS_LINK_WEBHOOK_SECRET",
         "SMS_BREVO_WEBHOOK_TOKEN",
+        "PERSON_INDEX_SECRET",
     ],
 )
 @pytest.mark.parametrize("value", [None, "", "  "], ids=["missing", "empty", "blank"])
@@ -92,6 +94,10 @@ def test_production_refuses_to_start_without_a_variable(name, value):
         ("DJANGO_SECRET_KEY", "too-short-a-key"),
         ("DJANGO_ALLOWED_HOSTS", "*"),
         ("SMS_BREVO_WEBHOOK_TOKEN", "short"),
+        ("PERSON_INDEX_SECRET", "insecure-person-index-secret-change-me"),
+        ("PERSON_INDEX_SECRET", "too-short-for-an-index-secret"),
+        # The index's keys must not be computable from the Django secret (nor the reverse).
+        ("PERSON_INDEX_SECRET", COMPLETE["DJANGO_SECRET_KEY"]),
     ],
 )
 def test_production_refuses_weak_values(name, value):

@@ -68,7 +68,13 @@ def test_beat_schedule_is_stored_for_django_celery_beat(committed_db):
         '["jurisdiction.refresh_statistics"]',
     }
     national = {task.task: task for task in national}
-    assert set(national) == {"platform.retention_nightly", "platform.heartbeat"}
+    assert set(national) == {
+        "platform.retention_nightly",
+        "platform.heartbeat",
+        "platform.transfers_due",
+    }
+    # Transfer reminders and automatic acceptances (issue 19): one national task, every 15 min.
+    assert national["platform.transfers_due"].interval.every == 900
     # The retention job is one national task that fans out itself, every night in Paris.
     retention = national["platform.retention_nightly"]
     assert retention.crontab is not None and retention.interval is None
