@@ -23,32 +23,67 @@ DERIVED_FIELDS = ("search_name", "index_appi_key", "index_identity_key")
 # transaction, whatever writes: the ORM, bulk_create, COPY or raw SQL. The jurisdiction is the
 # one whose schema holds the table (TG_TABLE_SCHEMA); a schema without one (a template) is left
 # alone. People transferred away leave the index: it points to where they are followed now.
-INDEX_TRIGGER_FUNC = f"""
-DECLARE
-    jurisdiction integer;
-BEGIN
+# Statement-level triggers with transition tables: one set-based statement per INSERT, UPDATE or
+# DELETE however many rows it touches (an import of 20,000 people, a retention batch), instead of
+# a PL/pgSQL call per row (make bench-transfers, ADR 0023).
+_INDEX_JURISDICTION = """
     SELECT id INTO jurisdiction FROM public.tenants_jurisdiction
         WHERE schema_name = TG_TABLE_SCHEMA;
     IF jurisdiction IS NULL THEN
         RETURN NULL;
     END IF;
-    IF TG_OP = 'DELETE' THEN
-        DELETE FROM public.{INDEX_TABLE}
-            WHERE jurisdiction_id = jurisdiction AND person_id = OLD.id;
-    ELSIF NEW.transferred_at IS NOT NULL THEN
-        DELETE FROM public.{INDEX_TABLE}
-            WHERE jurisdiction_id = jurisdiction AND person_id = NEW.id;
-    ELSE
-        INSERT INTO public.{INDEX_TABLE}
-            (jurisdiction_id, person_id, appi_key, identity_key, archived, updated_at)
-        VALUES (jurisdiction, NEW.id, NEW.index_appi_key, NEW.index_identity_key,
-                NEW.archived_at IS NOT NULL, now())
-        ON CONFLICT (jurisdiction_id, person_id) DO UPDATE SET
-            appi_key = EXCLUDED.appi_key,
-            identity_key = EXCLUDED.identity_key,
-            archived = EXCLUDED.archived,
-            updated_at = EXCLUDED.updated_at;
-    END IF;
+"""
+_INDEX_UPSERT = f"""
+    INSERT INTO public.{INDEX_TABLE}
+        (jurisdiction_id, person_id, appi_key, identity_key, archived, updated_at)
+    SELECT jurisdiction, n.id, n.index_appi_key, n.index_identity_key,
+           n.archived_at IS NOT NULL, now()
+    FROM new_rows n
+    {{join}}
+    WHERE n.transferred_at IS NULL {{changed}}
+    ON CONFLICT (jurisdiction_id, person_id) DO UPDATE SET
+        appi_key = EXCLUDED.appi_key,
+        identity_key = EXCLUDED.identity_key,
+        archived = EXCLUDED.archived,
+        updated_at = EXCLUDED.updated_at;
+"""
+INDEX_INSERT_FUNC = f"""
+DECLARE
+    jurisdiction integer;
+BEGIN
+{_INDEX_JURISDICTION}
+{_INDEX_UPSERT.format(join="", changed="")}
+    RETURN NULL;
+END;
+"""
+INDEX_UPDATE_FUNC = f"""
+DECLARE
+    jurisdiction integer;
+BEGIN
+{_INDEX_JURISDICTION}
+    DELETE FROM public.{INDEX_TABLE} e USING new_rows n
+        WHERE e.jurisdiction_id = jurisdiction AND e.person_id = n.id
+          AND n.transferred_at IS NOT NULL;
+{
+    _INDEX_UPSERT.format(
+        join="JOIN old_rows o ON o.id = n.id",
+        changed=(
+            "AND (n.index_appi_key, n.index_identity_key, n.archived_at IS NULL, "
+            "o.transferred_at IS NULL) IS DISTINCT FROM (o.index_appi_key, "
+            "o.index_identity_key, o.archived_at IS NULL, true)"
+        ),
+    )
+}
+    RETURN NULL;
+END;
+"""
+INDEX_DELETE_FUNC = f"""
+DECLARE
+    jurisdiction integer;
+BEGIN
+{_INDEX_JURISDICTION}
+    DELETE FROM public.{INDEX_TABLE} e USING old_rows o
+        WHERE e.jurisdiction_id = jurisdiction AND e.person_id = o.id;
     RETURN NULL;
 END;
 """
@@ -187,19 +222,28 @@ class Person(Archivable):
         ]
         triggers = [
             pgtrigger.Trigger(
-                name="index_insert_delete",
+                name="index_insert",
                 when=pgtrigger.After,
-                operation=pgtrigger.Insert | pgtrigger.Delete,
-                func=INDEX_TRIGGER_FUNC,
+                operation=pgtrigger.Insert,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="new_rows"),
+                func=INDEX_INSERT_FUNC,
             ),
             pgtrigger.Trigger(
                 name="index_update",
                 when=pgtrigger.After,
                 operation=pgtrigger.Update,
-                condition=pgtrigger.AnyChange(
-                    "index_appi_key", "index_identity_key", "archived_at", "transferred_at"
-                ),
-                func=INDEX_TRIGGER_FUNC,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+                func=INDEX_UPDATE_FUNC,
+            ),
+            pgtrigger.Trigger(
+                name="index_delete",
+                when=pgtrigger.After,
+                operation=pgtrigger.Delete,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(old="old_rows"),
+                func=INDEX_DELETE_FUNC,
             ),
         ]
 
