@@ -72,13 +72,17 @@ class Lookup(models.Model):
     )
     found = models.ForeignKey("tenants.Jurisdiction", on_delete=models.CASCADE, related_name="+")
     found_person_id = models.BigIntegerField()
-    context = models.CharField(max_length=12)  # "form" or "import"
+    context = models.CharField(max_length=12)  # "registration" or "import"
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = "recherche dans l'index national"
         ordering = ["-at"]
-        indexes = [models.Index(fields=["found", "found_person_id"], name="lookup_found")]
+        # Each side's trail of one person: the look-ups it made, the ones that found its record.
+        indexes = [
+            models.Index(fields=["found", "found_person_id"], name="lookup_found"),
+            models.Index(fields=["asking", "asking_person_id"], name="lookup_asking"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.asking_id} → {self.found_id}/{self.found_person_id}"
