@@ -34,6 +34,27 @@ class DuplicateFound(Exception):
         return f"Une personne enregistrée a déjà {what} : {self.person}."
 
 
+class PersonTransferred(ValueError):
+    """The person's follow-up went to another jurisdiction: this record is read-only."""
+
+
+def transferred_notice(person: Person) -> str:
+    """The French sentence refusing a change to a transferred person's record."""
+    where = person.transferred_to.display_name if person.transferred_to else "une autre juridiction"
+    when = timezone.localtime(person.transferred_at)
+    return (
+        f"{person} a été transféré(e) vers {where} le {when:%d/%m/%Y} : cette fiche ne peut plus "
+        f"être modifiée ici. Adressez-vous à {where}, qui suit désormais la personne."
+    )
+
+
+def check_not_transferred(person: Person | None) -> None:
+    """Refuse a change to a transferred person's record (people, scheduling and portal services
+    call it; the transfers app, above them, sets ``transferred_at``)."""
+    if person is not None and person.is_transferred:
+        raise PersonTransferred(transferred_notice(person))
+
+
 def sixteen_years_ago(today: date | None = None) -> date:
     today = today or timezone.localdate()
     try:
@@ -116,6 +137,7 @@ def similar_people(cleaned: dict, exclude_pk=None):
 @audited
 def save_person(cleaned: dict, *, acting_user, person: Person | None = None) -> Person:
     """Create or update a person from cleaned data; DuplicateFound on a blocking duplicate."""
+    check_not_transferred(person)
     duplicate = find_blocking_duplicate(cleaned, exclude_pk=person.pk if person else None)
     if duplicate:
         raise duplicate
@@ -136,6 +158,7 @@ def save_person(cleaned: dict, *, acting_user, person: Person | None = None) -> 
 
 @audited
 def set_archived(person: Person, archived: bool, *, acting_user) -> Person:
+    check_not_transferred(person)
     if archived:
         person.archive()
     elif person.archived_at is not None:

@@ -76,6 +76,9 @@ def _person_form(request, person: Person | None):
                     )
         except services.DuplicateFound as duplicate:
             form.add_duplicate(duplicate)
+        except services.PersonTransferred as transferred:
+            messages.error(request, str(transferred))
+            return redirect("people:detail", pk=person.pk)
         else:
             if hits is not None:
                 elsewhere.remember(request, saved, hits)
@@ -93,6 +96,9 @@ def person_create(request):
 @action_required(Action.EDIT_PEOPLE)
 def person_edit(request, pk: int):
     person = get_object_or_404(Person.objects.select_related("referent"), pk=pk)
+    if person.is_transferred:
+        messages.error(request, services.transferred_notice(person))
+        return redirect("people:detail", pk=person.pk)
     return _person_form(request, person)
 
 
@@ -105,7 +111,9 @@ def person_archive(request, pk: int):
         messages.error(request, "Action inconnue : rien n'a été changé.")
         return redirect("people:detail", pk=person.pk)
     archived = form.archived_wanted(person)
-    if archived == person.is_archived:
+    if person.is_transferred:
+        messages.error(request, services.transferred_notice(person))
+    elif archived == person.is_archived:
         state = "archivée" if archived else "active"
         messages.info(request, f"La fiche de {person} est déjà {state} : rien n'a été changé.")
     else:

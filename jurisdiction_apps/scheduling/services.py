@@ -15,6 +15,7 @@ from django.utils import timezone
 from jurisdiction_apps.core.audit import audited
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.people.services import transferred_notice
 
 from .constants import (
     SEAT_HOLDING_STATES,
@@ -187,6 +188,8 @@ def _record(
 
 def _check_booking(request: BookingRequest) -> None:
     kind = request.appointment_type
+    if request.person.is_transferred:
+        raise BookingError(transferred_notice(request.person))
     if request.person.is_archived:
         raise BookingError("Cette personne est archivée : désarchivez-la avant de la convoquer.")
     if not kind.is_active:

@@ -15,6 +15,7 @@ from jurisdiction_apps.core.history import UNKNOWN_ACTOR, HistoryEntry, user_lab
 from jurisdiction_apps.notifications.constants import MessageState, PortalSmsKind
 from jurisdiction_apps.notifications.models import Message
 from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.people.services import transferred_notice
 from shared.sms_texts.encoding import normalise
 
 from ..constants import MAX_MESSAGE_LENGTH, Author, ReadKind
@@ -57,6 +58,8 @@ def _clean_body(body: str | None, upload) -> str:
 
 
 def _post(person: Person, *, author: str, body, upload, agent=None) -> PortalMessage:
+    if person.is_transferred:
+        raise MessageRefused(transferred_notice(person))
     body = _clean_body(body, upload)
     checked = check_upload(upload) if upload is not None else None  # raises FileRefused
     attachment = None
