@@ -49,6 +49,29 @@ def say_expired(request) -> None:
     messages.info(request, expired_message(), extra_tags=EXPIRED_TAG)
 
 
+TRANSFERRED_MESSAGE = (
+    "Votre suivi est maintenant assuré par {service} : vous êtes déconnecté de cet espace. "
+    "Connectez-vous à l'espace personnel de {service} avec le même numéro de portable.{contact}"
+)
+
+
+def transferred_message(jurisdiction) -> str:
+    contact = jurisdiction.service_contact.strip()
+    return TRANSFERRED_MESSAGE.format(
+        service=jurisdiction.display_name,
+        contact=f" Pour le joindre : {contact}" if contact else "",
+    )
+
+
+def say_where_followed(request) -> bool:
+    """After a transfer signed the person out: tell them which service follows them now."""
+    jurisdiction = getattr(request, "portal_transferred_to", None)
+    if jurisdiction is None:
+        return False
+    messages.info(request, transferred_message(jurisdiction))
+    return True
+
+
 def _data(request) -> dict | None:
     data = request.session.get(SESSION_KEY)
     if not data or data.get("schema") != connection.schema_name:
@@ -77,6 +100,15 @@ def current_person(request) -> Person | None:
     person = Person.objects.active().filter(pk=data.get("person")).first()
     if person is None or data.get("phone") != phone_tag(person):
         sign_out(request)  # archived, or the number changed (a lost or stolen phone)
+        if person is None:
+            # Transferred to another jurisdiction (issue 19): say which service follows them now.
+            moved = (
+                Person.objects.filter(pk=data.get("person"), transferred_at__isnull=False)
+                .select_related("transferred_to")
+                .first()
+            )
+            if moved is not None and moved.transferred_to is not None:
+                request.portal_transferred_to = moved.transferred_to
         return None
     data["last"] = _now()
     request.session[SESSION_KEY] = data
@@ -127,6 +159,8 @@ def person_required(view):
         if person is None:
             if getattr(request, "portal_timed_out", False):
                 say_expired(request)
+            else:
+                say_where_followed(request)
             return redirect("portal:sign_in")
         request.person = person
         return view(request, *args, **kwargs)

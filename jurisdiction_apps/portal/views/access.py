@@ -60,6 +60,8 @@ def sign_in(request):
         return redirect("portal:home")
     if getattr(request, "portal_timed_out", False):
         session.say_expired(request)
+    else:
+        session.say_where_followed(request)
     form = PhoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
