@@ -117,6 +117,7 @@ TEMPLATES = [
                 "tenants.context_processors.jurisdiction",
                 "shared.public_site.context_processors.public_site",
                 "jurisdiction_apps.portal.context_processors.portal",
+                "shared.transfers.context_processors.transfers",  # issue 19
                 "shared.accounts.session_guard.session_timeout_context",  # issue 16
             ],
         },
