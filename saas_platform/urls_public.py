@@ -10,6 +10,7 @@ from shared.console import views
 from shared.national_stats import views as statistics_views
 from shared.national_stats.activity import last_activity
 from shared.public_site import views as public_site_views
+from shared.transfers.queries import in_flight as transfers_in_flight
 
 admin.site.site_header = "Suivi justice — administration nationale"
 admin.site.site_title = "Suivi justice"
@@ -19,8 +20,14 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", public_site_views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
-    # The console shows each jurisdiction's last activity, read by the statistics app.
-    path("console/", views.console, {"activity": last_activity}, name="console"),
+    # The console shows each jurisdiction's last activity, read by the statistics app, and its
+    # transfers in flight (counts), read by the transfers app.
+    path(
+        "console/",
+        views.console,
+        {"activity": last_activity, "transfers": transfers_in_flight},
+        name="console",
+    ),
     path("console/conservation/", views.retention, name="console-retention"),
     path("statistiques/", statistics_views.national, name="national-statistics"),
     path("statistiques/export.csv", statistics_views.export, name="national-statistics-export"),

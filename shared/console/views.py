@@ -58,10 +58,11 @@ class ConsoleFilterForm(forms.Form):
 
 @require_safe
 @login_required
-def console(request, activity=None):
-    """Every jurisdiction: its state, its going live, its last activity, and where to go.
-    ``activity`` (jurisdiction ids -> last activity, from the statistics' day rows) is handed
-    over by the URLconf, the composition root."""
+def console(request, activity=None, transfers=None):
+    """Every jurisdiction: its state, its going live, its last activity, its transfers in flight
+    and where to go. ``activity`` (jurisdiction ids -> last activity, from the statistics' day
+    rows) and ``transfers`` (jurisdiction ids -> pending requests to answer and asked, counts
+    only, from the transfers app) are handed over by the URLconf, the composition root."""
     if request.user.national_role not in CONSOLE_ROLES:
         raise PermissionDenied
     form = ConsoleFilterForm(request.GET or None)
@@ -82,6 +83,7 @@ def console(request, activity=None):
             jurisdictions = jurisdictions.filter(status=state)
     jurisdictions = list(jurisdictions)
     activities = activity([j.pk for j in jurisdictions]) if activity else {}
+    in_flight = transfers([j.pk for j in jurisdictions]) if transfers else {}
     now = timezone.now()
     rows = [
         {
@@ -90,6 +92,7 @@ def console(request, activity=None):
             "zone": zone_label(j.time_zone, now),
             "went_live": timezone.localdate(j.went_live_at, j.zone) if j.went_live_at else None,
             "activity": activities.get(j.pk),
+            "transfers": in_flight.get(j.pk),
             "url": jurisdiction_home_url(request, j),
         }
         for j in jurisdictions
