@@ -24,24 +24,21 @@ def _here():
 
 
 @register.simple_tag
-def pending_transfer(person) -> dict | None:
-    """The open request about this jurisdiction's person, as the banner words it."""
-    here = _here()
-    if here is None or person is None:
-        return None
-    transfer = (
-        Transfer.objects.pending()
-        .filter(source=here, source_person_id=person.pk)
-        .select_related("target")
-        .first()
-    )
-    if transfer is None:
-        return None
+def person_transfers(person) -> dict:
+    """The person page's part: the open request about this record (as the banner words it) and
+    every request about it, in one query."""
+    rows = transfers_of(person)
+    pending = next((row for row in rows if row.state == State.PENDING), None)
+    if pending is None:
+        return {"rows": rows, "pending": None}
     return {
-        "transfer": transfer,
-        "other": transfer.target,
-        # A pull: the other jurisdiction asked, we answer; a push: we offered, they answer.
-        "we_answer": transfer.direction == Direction.PULL,
+        "rows": rows,
+        "pending": {
+            "transfer": pending,
+            "other": pending.target,
+            # A pull: the other jurisdiction asked, we answer; a push: we offered, they answer.
+            "we_answer": pending.direction == Direction.PULL,
+        },
     }
 
 

@@ -162,16 +162,15 @@ def test_both_trails_show_who_asked_and_who_decided(
         (alpha_admin, transferred["source"], alpha),
         (beta_dpip, transferred["target"], beta),
     ):
-        text = page_text(client.get(reverse("people:audit", args=[record.pk])))
-        assert "Transferts entre juridictions" in text
-        assert "De Juridiction Alpha vers Juridiction Bêta" in text
-        assert (
-            f"par Bruno Directeur (Juridiction Bêta) le {local_day(transfer.asked_at, zone)}"
-            in text
-        )
-        assert (
-            f"Acceptée par Alice Administratrice le {local_day(transfer.answered_at, zone)}" in text
-        )
+        asked = local_day(transfer.asked_at, zone)
+        answered = local_day(transfer.answered_at, zone)
+        for name in ("people:audit", "people:detail"):
+            text = page_text(client.get(reverse(name, args=[record.pk])))
+            assert "Transferts entre juridictions" in text, name
+            assert "De Juridiction Alpha vers Juridiction Bêta" in text, name
+            assert f"par Bruno Directeur (Juridiction Bêta) le {asked}" in text, name
+            assert f"Acceptée par Alice Administratrice le {answered}" in text, name
+            assert reverse("transfers:detail", args=[transfer.pk]) in text, name
 
 
 def test_the_menu_counts_the_requests_to_answer(alpha, beta, person, alpha_admin, beta_dpip):
