@@ -11,7 +11,8 @@ answering agent must see who it is about before the person is theirs: accepting 
 follow-up, and only the name and birth date let them recognise the person (or their own record
 of them). Those two fields are read from the source's schema at display time, on the request's
 page only, for an agent allowed to answer, while the request is pending; they are never written
-to the public schema nor kept anywhere. An outgoing pull names nobody until accepted: the asking
+to the public schema nor kept anywhere, and the reading is recorded in the source's trail of
+the person's views. An outgoing pull names nobody until accepted: the asking
 agent knows whom they asked for, and the source's record is not theirs to read.
 """
 
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import tenant_context
 
+from jurisdiction_apps.people import services as people_services
 from jurisdiction_apps.people.models import Person
 from tenants.models import Jurisdiction
 from tenants.permissions import Action, action_required, can
@@ -125,15 +127,24 @@ def _transfer_of(request, pk: int) -> Transfer:
     return get_object_or_404(_mine().involving(request.tenant), pk=pk)
 
 
-def _identity_at_source(transfer: Transfer) -> dict | None:
+def _identity_at_source(transfer: Transfer, viewer) -> dict | None:
     """Name and birth date of the person offered to us, read from the source's schema for the
-    answering agent's decision (see the module's docstring); nothing is stored."""
+    answering agent's decision (see the module's docstring); nothing is stored but the reading
+    itself, in the source's trail of the person's views (who opened it, from the other side)."""
     with tenant_context(transfer.source):
-        return (
+        person = (
             Person.objects.filter(pk=transfer.source_person_id)
-            .values("last_name", "first_names", "birth_date")
+            .only("last_name", "first_names", "birth_date")
             .first()
         )
+        if person is None:
+            return None
+        people_services.record_view(person, viewer=viewer)
+        return {
+            "last_name": person.last_name,
+            "first_names": person.first_names,
+            "birth_date": person.birth_date,
+        }
 
 
 def _detail(request, transfer: Transfer, *, error: str = "", comment: str = "", status=200):
@@ -143,7 +154,7 @@ def _detail(request, transfer: Transfer, *, error: str = "", comment: str = "", 
     pending = transfer.state == State.PENDING
     identity = None
     if pending and row["answering"] and may_act and transfer.direction == Direction.PUSH:
-        identity = _identity_at_source(transfer)
+        identity = _identity_at_source(transfer, request.user)
     return render(
         request,
         "transfers/detail.html",

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.people.models import Person, PersonView
 from shared.transfers import services
 from shared.transfers.constants import COMMENT_MAX, Direction, State
 from shared.transfers.models import Transfer
@@ -64,6 +64,10 @@ def test_an_offer_names_the_person_at_the_answering_side_only_on_its_page_for_wh
     # The answering agent reads the name and birth date from Alpha's schema to decide.
     page = page_text(beta_dpip.get(detail_url(transfer)))
     assert "DURAND Paul, né(e) le 02/04/1990" in page
+    with tenant_context(alpha):  # the reading is in Alpha's trail of the person's views
+        assert list(PersonView.objects.values_list("person_id", "viewer_id")) == [
+            (person.pk, beta_dpip.user.pk)
+        ]
     assert "Accepter le transfert" in page and "Refuser le transfert" in page
     # An agent who may not answer sees who follows the person, not who it is.
     page = page_text(beta_cpip.get(detail_url(transfer)))
