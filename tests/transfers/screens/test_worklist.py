@@ -1,6 +1,8 @@
 """The transfer worklist of a jurisdiction: lists, one request's page, answers and offers
 (issue 19, point 5). Every refusal leaves the request as it was."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -311,3 +313,13 @@ def test_an_archived_person_cannot_be_offered(alpha, beta, person, alpha_admin):
 
 def test_an_unknown_person_cannot_be_offered(alpha_admin):
     assert alpha_admin.get("/transferts/personne/999999/").status_code == 404
+
+
+def test_an_automatic_acceptance_says_so(alpha, beta, person, alpha_admin, beta_dpip):
+    transfer = pull(alpha, beta, person, beta_dpip.user)
+    assert services.accept_overdue(now=transfer.due_at + timedelta(minutes=1)) == 1
+    for client in (alpha_admin, beta_dpip):
+        text = page_text(client.get(detail_url(transfer)))
+        assert "Acceptée d'office, sans réponse à l'échéance" in text
+        assert "Accepter le transfert" not in text and "Annuler notre demande" not in text
+    assert "(d'office)" in page_text(beta_dpip.get(LIST))
