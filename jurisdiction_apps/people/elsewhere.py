@@ -33,6 +33,7 @@ SESSION_KEY = "people:followed_elsewhere"
 @dataclass(frozen=True)
 class ElsewhereWarning:
     entry_id: int
+    jurisdiction_id: int
     jurisdiction: str
     contact: str
     archived: bool
@@ -81,6 +82,7 @@ def pop_warnings(request, person) -> list[ElsewhereWarning]:
     return [
         ElsewhereWarning(
             entry_id=entry.pk,
+            jurisdiction_id=entry.jurisdiction_id,
             jurisdiction=entry.jurisdiction.display_name,
             contact=entry.jurisdiction.service_contact,
             archived=entry.archived,

@@ -28,10 +28,10 @@ UNKNOWN_ENTRY = (
 OWN_ENTRY = "Cette personne est déjà suivie par votre juridiction : aucun transfert à demander."
 
 
-def after_request_url():
-    """Where an agent lands once the request is sent (the transfers' worklist will replace
-    the people list here)."""
-    return redirect("people:list")
+def after_request_url(transfer):
+    """Where an agent lands once the request is sent: the request's page (its due date, who
+    answers, the cancel button)."""
+    return redirect("transfers:detail", pk=transfer.pk)
 
 
 class AskForm(forms.Form):
@@ -83,7 +83,7 @@ def ask(request):
     form = AskForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            services.request_transfer(
+            transfer = services.request_transfer(
                 direction=Direction.PULL,
                 source=source,
                 source_person_id=entry.person_id,
@@ -98,7 +98,7 @@ def ask(request):
                 request,
                 f"Demande de transfert envoyée à {source.display_name} : elle attend sa réponse.",
             )
-            return after_request_url()
+            return after_request_url(transfer)
     return render(
         request,
         "transfers/ask.html",

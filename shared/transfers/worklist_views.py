@@ -276,7 +276,9 @@ class OfferForm(forms.Form):
 @require_http_methods(["GET", "HEAD", "POST"])
 def offer(request, person_id: int):
     person = get_object_or_404(Person, pk=person_id)
-    form = OfferForm(request.POST or None, jurisdiction=request.tenant)
+    # ?vers=<jurisdiction id>: the warning "suivi(e) aussi par" offers the person to that service.
+    initial = {"target": request.GET.get("vers")} if request.GET.get("vers", "").isdigit() else {}
+    form = OfferForm(request.POST or None, jurisdiction=request.tenant, initial=initial)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:

@@ -56,6 +56,10 @@ def test_registration_shows_who_else_follows_the_person_once(alpha, beta, at_bet
     assert WARNING in page
     assert ASK_LINK in page
     assert f'href="/transferts/demander/?entry={entry.pk}"' in page
+    # Or the other way: this new record handed over to the service following the person.
+    created = new_person(alpha)
+    assert f'href="/transferts/personne/{created.pk}/?vers={beta.pk}"' in page
+    assert "Confier le suivi à Juridiction Bêta" in page
     # Nothing of the other record: its phone, its city, its other first names.
     for private in ("0692 99 88 77", "+262692998877", "SAINT-PIERRE", "Marie"):
         assert private not in page
@@ -92,7 +96,7 @@ def test_a_role_without_the_transfer_right_sees_the_warning_without_the_link(
     response = register(bex_client)
     page = page_text(bex_client.get(response["Location"]))
     assert WARNING in page
-    assert ASK_LINK not in page
+    assert ASK_LINK not in page and "Confier le suivi" not in page
 
 
 def test_a_follow_up_closed_elsewhere_is_shown_as_past_without_a_link(alpha, beta, at_beta, dpip):
@@ -103,7 +107,7 @@ def test_a_follow_up_closed_elsewhere_is_shown_as_past_without_a_link(alpha, bet
     page = page_text(dpip.get(response["Location"]))
     assert "Suivi(e) auparavant par : Juridiction Bêta" in page
     assert "(contact :" not in page
-    assert ASK_LINK not in page
+    assert ASK_LINK not in page and "Confier le suivi" not in page
     assert Lookup.objects.count() == 1
 
 

@@ -82,8 +82,8 @@ def test_the_page_shows_the_other_service_and_its_contact_only(asker, entry):
 
 def test_sending_records_a_pull_request_answered_by_the_source(alpha, beta, asker, entry):
     response = asker.post(f"{URL}?entry={entry.pk}", {"reason": REASON})
-    assert response.status_code == 302 and response["Location"] == "/personnes/"
     transfer = Transfer.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/transferts/{transfer.pk}/"
     assert (transfer.direction, transfer.state) == (Direction.PULL, State.PENDING)
     assert (transfer.source_id, transfer.source_person_id, transfer.target_id) == (
         beta.pk,

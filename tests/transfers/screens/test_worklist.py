@@ -323,3 +323,13 @@ def test_an_automatic_acceptance_says_so(alpha, beta, person, alpha_admin, beta_
         assert "Acceptée d'office, sans réponse à l'échéance" in text
         assert "Accepter le transfert" not in text and "Annuler notre demande" not in text
     assert "(d'office)" in page_text(beta_dpip.get(LIST))
+
+
+def test_the_offer_form_comes_with_the_service_named_by_the_duplicate_warning(
+    alpha, beta, person, alpha_admin
+):
+    page = alpha_admin.get(f"/transferts/personne/{person.pk}/?vers={beta.pk}").content.decode()
+    assert f'<option value="{beta.pk}" selected>' in page
+    plain = alpha_admin.get(f"/transferts/personne/{person.pk}/?vers=x").content.decode()
+    assert f'<option value="{beta.pk}" selected>' not in plain
+    assert '<option value="" selected>' in plain
