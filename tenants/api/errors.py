@@ -20,6 +20,8 @@ MESSAGES = {
     "unsupported_media_type": "Type de contenu non pris en charge.",
     "not_acceptable": "Format de réponse non disponible.",
     "invalid": "Les données envoyées ne sont pas valides.",
+    "invalid_cursor": "Curseur de pagination invalide.",
+    "invalid_page_size": "Taille de page invalide.",
 }
 
 
@@ -29,7 +31,8 @@ def exception_handler(exc, context):
         return None  # an unexpected error: Django's 500 handling and Sentry take it
     if isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
-        code = codes if isinstance(codes, str) else "invalid"
+        # A validation error's codes are per field; its class may name one for the whole.
+        code = codes if isinstance(codes, str) else getattr(exc, "error_code", "invalid")
     else:
         code = "not_found" if response.status_code == 404 else "permission_denied"
     body = {"status": response.status_code, "code": code, "message": MESSAGES.get(code, "Erreur.")}
