@@ -1,6 +1,7 @@
 from rest_framework.permissions import BasePermission
 
 from tenants.models import Membership
+from tenants.permissions import can
 
 
 class IsJurisdictionMember(BasePermission):
@@ -19,3 +20,22 @@ class IsJurisdictionMember(BasePermission):
             membership = Membership.objects.for_host(user, tenant).first()
             request.membership = membership
         return membership is not None
+
+
+class ActionPermission(IsJurisdictionMember):
+    """A member whose role may do the view's action, by the same table as the pages
+    (tenants/permissions.py). The view names its actions: ``action_permissions = {"list":
+    Action.VIEW_PEOPLE, "create": Action.EDIT_PEOPLE, ...}`` for a viewset (DRF's ``view.action``),
+    or by HTTP method for an APIView (``{"GET": ..., "POST": ...}``). An action the view does not
+    name is refused: nothing is open by omission."""
+
+    message = "Votre rôle ne permet pas cette action."
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            self.message = IsJurisdictionMember.message
+            return False
+        self.message = ActionPermission.message
+        table = getattr(view, "action_permissions", {})
+        action = table.get(getattr(view, "action", None) or request.method)
+        return action is not None and can(request.membership, action)
