@@ -11,7 +11,7 @@ from jurisdiction_apps.scheduling import slot_urls
 from jurisdiction_apps.scheduling import urls as scheduling_urls
 from shared.accounts.proconnect import urls as proconnect_urls
 from shared.national_stats import views as statistics_views
-from tenants import views
+from tenants import api_key_views, views
 
 # The organisation section of the back-office: places, agendas and agents (organisation), slot
 # templates and slots (scheduling, the app above it), under one namespace.
@@ -36,6 +36,20 @@ urlpatterns = [
     path("organisation/", include(organisation_section)),
     path("", include(scheduling_section)),
     path("", include("jurisdiction_apps.notifications.urls")),
+    # issue 20: the local admin's API keys (Pilotage).
+    path("pilotage/cles-api/", api_key_views.key_list, name="api_keys"),
+    path("pilotage/cles-api/nouvelle/", api_key_views.key_new, name="api_key_new"),
+    path("pilotage/cles-api/<str:prefix>/cle/", api_key_views.key_shown, name="api_key_shown"),
+    path(
+        "pilotage/cles-api/<str:prefix>/renouveler/",
+        api_key_views.key_rotate,
+        name="api_key_rotate",
+    ),
+    path(
+        "pilotage/cles-api/<str:prefix>/revoquer/",
+        api_key_views.key_revoke,
+        name="api_key_revoke",
+    ),
     path("statistiques/", statistics_views.jurisdiction, name="statistics"),
     path("transferts/", include("shared.transfers.urls")),
     *casefile_urls.retention_patterns,

@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django_tenants.models import DomainMixin, TenantMixin
+from rest_framework_api_key.models import AbstractAPIKey
 
 from .constants import ROLE_FAMILY, JurisdictionStatus, PhoneRegion, Role
 
@@ -158,6 +159,11 @@ class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def agents(self):
+        """Active memberships of people, without the service accounts of API keys: what lists of
+        agents (referents, holders, the agents' page, e-mails to a role) show."""
+        return self.active().filter(user__is_service_account=False)
+
     def for_host(self, user, jurisdiction):
         return self.active().filter(user=user, jurisdiction=jurisdiction)
 
@@ -236,3 +242,50 @@ class JurisdictionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction_id} {self.kind}"
+
+
+class JurisdictionAPIKey(AbstractAPIKey):
+    """A key a jurisdiction's system (case management software, scheduling tool) calls the API
+    with (issue 20). Stored hashed (djangorestframework-api-key: only the prefix is readable);
+    it acts as its service account, whose membership here gives its role, so the API's
+    permissions are the pages' role table. Rotating a key revokes it and gives the same account
+    a new one."""
+
+    name = models.CharField(
+        "nom",
+        max_length=50,
+        help_text="Le système qui appelle l'API, par exemple « Logiciel APPI ».",
+    )
+    revoked = models.BooleanField("révoquée", default=False, blank=True)
+    expiry_date = models.DateTimeField("expire le", null=True, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    service_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_keys"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="créée par",
+    )
+    # Written at most once a minute (tenants/api/authentication.py), not at every request.
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "clé d'API"
+        verbose_name_plural = "clés d'API"
+        ordering = ("-created",)
+        indexes = [models.Index(fields=["jurisdiction", "-created"], name="apikey_jurisdiction")]
+
+    @property
+    def state(self) -> str:
+        if self.revoked:
+            return "revoked"
+        if self.has_expired:
+            return "expired"
+        return "active"

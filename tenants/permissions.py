@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     ERASE_PEOPLE = "erase_people", "Effacer une personne sur-le-champ, quand la loi l'exige"
     EXPORT_PERSON_DATA = "export_person_data", "Exporter les données d'une personne (droit d'accès)"
     VIEW_RETENTION = "view_retention", "Suivre la conservation des données de la juridiction"
+    MANAGE_API_KEYS = "manage_api_keys", "Gérer les clés d'API des systèmes de la juridiction"
     TRANSFER_PEOPLE = (
         "transfer_people",
         "Demander, proposer et accepter le transfert d'une personne vers une autre juridiction",
@@ -64,6 +65,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.ERASE_PEOPLE: MANAGER_ROLES,
     Action.EXPORT_PERSON_DATA: MANAGER_ROLES,
     Action.VIEW_RETENTION: MANAGER_ROLES,
+    # Issue 20: a key may act with any role, the administrator's included: local admin only.
+    Action.MANAGE_API_KEYS: frozenset({Role.LOCAL_ADMIN}),
     # Issue 19: those who hand a follow-up over (dessaisissement) in the anchor's flow.
     Action.TRANSFER_PEOPLE: frozenset(
         {

@@ -201,7 +201,7 @@ def _membership(request, pk) -> Membership:
 @manage_agents
 def agent_list(request):
     members = (
-        Membership.objects.filter(jurisdiction=request.tenant)
+        Membership.objects.filter(jurisdiction=request.tenant, user__is_service_account=False)
         .select_related("user")
         .order_by("-is_active", "user__last_name", "user__first_name", "-created_at")
     )

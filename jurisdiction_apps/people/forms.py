@@ -96,7 +96,7 @@ class PersonForm(forms.Form):
 
     def _set_referent_choices(self) -> None:
         memberships = (
-            Membership.objects.active()
+            Membership.objects.agents()
             .filter(jurisdiction=self.jurisdiction)
             .select_related("user")
             .order_by("user__last_name", "user__first_name", "user__pk")

@@ -72,7 +72,7 @@ def filter_choices(jurisdiction) -> dict:
 def holder_memberships(jurisdiction):
     """Agents who can hold appointments here (CPIP, psychologists, overseers)."""
     return (
-        Membership.objects.active()
+        Membership.objects.agents()
         .filter(jurisdiction=jurisdiction, role__in=APPOINTMENT_HOLDER_ROLES)
         .select_related("user")
         .order_by("user__last_name", "user__first_name")

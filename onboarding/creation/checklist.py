@@ -73,7 +73,7 @@ def sms_review(jurisdiction) -> JurisdictionEvent | None:
 def compute(jurisdiction) -> Checklist:
 
     agents = (
-        Membership.objects.active()
+        Membership.objects.agents()
         .filter(jurisdiction=jurisdiction, user__is_active=True, user__national_role="")
         .count()
     )

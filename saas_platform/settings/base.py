@@ -305,12 +305,17 @@ DEFAULT_FROM_EMAIL = env_str(
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # issue 20: the jurisdictions' systems, by API key (first: a call without credentials
+        # gets 401 with its challenge, "WWW-Authenticate: Api-Key").
+        "tenants.api.authentication.APIKeyAuthentication",
+        # Agents browsing the API with their session.
         "rest_framework.authentication.SessionAuthentication",
         # Tokens expire after API_TOKEN_TTL_HOURS (issue 16).
         "tenants.api.authentication.ExpiringTokenAuthentication",
     ],
     # issue 16: per-user and per-address limits, rates in API_THROTTLE_RATES below.
     "DEFAULT_THROTTLE_CLASSES": [
+        "tenants.api.throttling.APIKeyRateThrottle",  # issue 20: per API key
         "tenants.api.throttling.AgentRateThrottle",
         "tenants.api.throttling.AnonymousRateThrottle",
     ],
@@ -472,6 +477,7 @@ PORTAL_IDLE_TIMEOUT_SECONDS = int(env_str("PORTAL_IDLE_TIMEOUT_SECONDS", "1800")
 # The address is read behind TRUSTED_PROXY_COUNT proxies (DRF's NUM_PROXIES, as tenants/net.py).
 API_TOKEN_TTL_HOURS = int(env_str("API_TOKEN_TTL_HOURS", "24"))
 API_THROTTLE_RATES = {
+    "key": env_str("API_THROTTLE_KEY_RATE", "600/minute"),
     "user": env_str("API_THROTTLE_USER_RATE", "120/minute"),
     "anon": env_str("API_THROTTLE_ANON_RATE", "30/minute"),
 }

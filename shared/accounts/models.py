@@ -34,6 +34,11 @@ class User(AbstractUser):
     national_role = models.CharField(
         "rôle national", max_length=32, choices=NationalRole.choices, blank=True, default=""
     )
+    # The account an API key of a jurisdiction acts as (tenants.models.JurisdictionAPIKey): no
+    # password, never signs in, left out of the agents' lists; its membership gives its role.
+    is_service_account = models.BooleanField(
+        "compte de service (clé d'API)", default=False, db_default=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

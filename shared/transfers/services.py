@@ -493,7 +493,7 @@ def _answerers(jurisdiction) -> list[str]:
     return sorted(
         {
             email
-            for email in Membership.objects.active()
+            for email in Membership.objects.agents()
             .filter(jurisdiction=jurisdiction, role__in=[role for role, _ in roles])
             .values_list("user__email", flat=True)
             if email

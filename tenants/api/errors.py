@@ -12,6 +12,8 @@ MESSAGES = {
     "not_authenticated": "Authentification requise.",
     "authentication_failed": "Identifiants invalides.",
     "token_expired": "Jeton expiré : demandez-en un nouveau.",
+    "key_revoked": "Clé d'API révoquée : demandez une nouvelle clé à l'administrateur local.",
+    "key_expired": "Clé d'API expirée : demandez une nouvelle clé à l'administrateur local.",
     "permission_denied": "Vous n'avez pas accès à cette juridiction.",
     "not_found": "Ressource introuvable.",
     "method_not_allowed": "Méthode non autorisée.",

@@ -31,10 +31,11 @@ def test_an_old_token_is_refused_and_deleted(agent, settings):
     token = Token.objects.create(user=agent)
     Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(hours=25))
     response = api(Client(), token)
-    # 403 rather than 401: the first authentication class (session) sends no WWW-Authenticate.
-    assert response.status_code == 403
+    # 401 since issue 20: the first authentication class (API keys) sends a WWW-Authenticate.
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Api-Key"
     assert response.json()["error"] == {
-        "status": 403,
+        "status": 401,
         "code": "token_expired",
         "message": "Jeton expiré : demandez-en un nouveau.",
     }
@@ -42,7 +43,7 @@ def test_an_old_token_is_refused_and_deleted(agent, settings):
 
 
 def test_too_many_requests_get_429_with_retry_after_in_the_error_format(agent, settings):
-    settings.API_THROTTLE_RATES = {"user": "3/minute", "anon": "30/minute"}
+    settings.API_THROTTLE_RATES = {"key": "30/minute", "user": "3/minute", "anon": "30/minute"}
     token = Token.objects.create(user=agent)
     client = Client()
     assert [api(client, token).status_code for _ in range(3)] == [200, 200, 200]

@@ -72,6 +72,7 @@ REQUESTS = {
     Action.ERASE_PEOPLE: lambda c, w: c.get(f"/personnes/{w['person'].pk}/effacer/"),
     Action.EXPORT_PERSON_DATA: lambda c, w: c.get(f"/personnes/{w['person'].pk}/donnees/"),
     Action.VIEW_RETENTION: lambda c, w: c.get("/conservation/"),
+    Action.MANAGE_API_KEYS: lambda c, w: c.get("/pilotage/cles-api/"),
     Action.TRANSFER_PEOPLE: lambda c, w: c.get(f"/transferts/demander/?entry={w['entry'].pk}"),
 }
 
