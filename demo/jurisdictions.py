@@ -25,6 +25,7 @@ from tenants.services import (
     grant_membership,
 )
 
+from .api_keys import seed_api_key
 from .backoffice import PAST_OPEN_DAYS, backfill_history_sms, seed_backoffice, seed_history
 from .opening import import_kit
 from .portal import seed_portal
@@ -162,6 +163,7 @@ def seed_demo(stdout=None, *, opening: bool = True) -> None:
     _seed_statistics(by_slug)
     _seed_retention(by_slug, stdout)
     seed_transfers(by_slug)
+    seed_api_key(by_slug)
     if opening:
         seed_opening(stdout)
 
@@ -197,7 +199,7 @@ def seed_opening(stdout=None) -> None:
 def _seed_backoffice(by_slug) -> None:
     for jurisdiction in by_slug.values():
         memberships = list(
-            Membership.objects.active().filter(jurisdiction=jurisdiction).select_related("user")
+            Membership.objects.agents().filter(jurisdiction=jurisdiction).select_related("user")
         )
         holders = [m.user for m in memberships if m.role in APPOINTMENT_HOLDER_ROLES]
         booker = next((m.user for m in memberships), None)

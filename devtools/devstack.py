@@ -254,6 +254,7 @@ def run(env: dict) -> int:
 
     django.setup()
     # After django.setup(): the demo imports models.
+    from demo.api_keys import DEMO_API_KEY
     from demo.jurisdictions import DEMO_JURISDICTIONS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
     prepare_database()
@@ -357,6 +358,12 @@ def run(env: dict) -> int:
             " signs in with a strong acr, eidas2)"
         )
     lines.append(DEMO_LOGINS.format(password=DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET))
+    lines.append(
+        f"Demo API key (Nanterre, role DPIP; local admins manage keys at"
+        f" http://nanterre.localhost:{port}/pilotage/cles-api/):\n"
+        f"  curl -H 'Authorization: Api-Key {DEMO_API_KEY}'"
+        f" http://nanterre.localhost:{port}/api/v1/moi/"
+    )
     lines.append("Ctrl-C stops everything.\n")
 
     import threading
