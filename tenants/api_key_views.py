@@ -88,7 +88,9 @@ def _show_once(request, api_key: JurisdictionAPIKey, key: str):
 @manage_api_keys
 def key_list(request):
     keys = list(
-        JurisdictionAPIKey.objects.filter(jurisdiction=request.tenant).select_related("created_by")
+        JurisdictionAPIKey.objects.filter(jurisdiction=request.tenant).select_related(
+            "created_by", "revoked_by"
+        )
     )
     roles = dict(
         Membership.objects.filter(

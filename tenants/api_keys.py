@@ -73,7 +73,7 @@ def rotate_key(api_key: JurisdictionAPIKey, *, acting_user) -> tuple[Jurisdictio
         locked = JurisdictionAPIKey.objects.select_for_update().get(pk=api_key.pk)
         if locked.revoked:
             raise APIKeyError("Cette clé est déjà révoquée : créez-en une nouvelle.")
-        _revoke(locked)
+        _revoke(locked, acting_user)
         new = JurisdictionAPIKey(
             jurisdiction=locked.jurisdiction,
             name=locked.name,
@@ -93,7 +93,7 @@ def revoke_key(api_key: JurisdictionAPIKey, *, acting_user=None) -> None:
         locked = JurisdictionAPIKey.objects.select_for_update().get(pk=api_key.pk)
         if locked.revoked:
             raise APIKeyError("Cette clé est déjà révoquée.")
-        _revoke(locked)
+        _revoke(locked, acting_user)
         still_used = JurisdictionAPIKey.objects.filter(
             service_account_id=locked.service_account_id, revoked=False
         ).exists()
@@ -103,10 +103,11 @@ def revoke_key(api_key: JurisdictionAPIKey, *, acting_user=None) -> None:
             ).update(is_active=False)
 
 
-def _revoke(api_key: JurisdictionAPIKey) -> None:
+def _revoke(api_key: JurisdictionAPIKey, acting_user) -> None:
     api_key.revoked = True
     api_key.revoked_at = timezone.now()
-    api_key.save(update_fields=["revoked", "revoked_at"])
+    api_key.revoked_by = acting_user
+    api_key.save(update_fields=["revoked", "revoked_at", "revoked_by"])
 
 
 def role_of(api_key: JurisdictionAPIKey) -> str | None:

@@ -275,6 +275,14 @@ class JurisdictionAPIKey(AbstractAPIKey):
     # Written at most once a minute (tenants/api/authentication.py), not at every request.
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
     revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="révoquée par",
+    )
 
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "clé d'API"

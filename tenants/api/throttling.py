@@ -31,7 +31,8 @@ class APIKeyRateThrottle(SettingsRateMixin, SimpleRateThrottle):
         api_key = api_key_of(request)
         if api_key is None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": api_key.pk}
+        # The prefix identifies the key (unique) without putting its hash in the cache's keys.
+        return self.cache_format % {"scope": self.scope, "ident": api_key.prefix}
 
 
 class AgentRateThrottle(SettingsRateMixin, UserRateThrottle):

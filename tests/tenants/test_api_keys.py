@@ -293,6 +293,9 @@ def test_an_admin_rotates_and_revokes_a_key_from_the_pages(alpha, admin_client):
     assert call(new_value).json()["role"] == Role.BEX
     admin_client.post(f"/pilotage/cles-api/{new.prefix}/revoquer/")
     assert error(call(new_value))["code"] == "key_revoked"
+    new.refresh_from_db()
+    assert new.revoked_by == admin_client.admin and new.revoked_at is not None
+    assert JurisdictionAPIKey.objects.get(pk=api_key.pk).revoked_by == admin_client.admin
     # Revoking twice says so and changes nothing.
     again = admin_client.post(f"/pilotage/cles-api/{new.prefix}/revoquer/", follow=True)
     assert "déjà révoquée" in again.content.decode()
