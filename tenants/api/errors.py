@@ -35,7 +35,11 @@ def exception_handler(exc, context):
         code = codes if isinstance(codes, str) else getattr(exc, "error_code", "invalid")
     else:
         code = "not_found" if response.status_code == 404 else "permission_denied"
-    body = {"status": response.status_code, "code": code, "message": MESSAGES.get(code, "Erreur.")}
+    message = MESSAGES.get(code)
+    if message is None:  # a code of its own: the exception's detail is its French message
+        detail = getattr(exc, "detail", None)
+        message = str(detail) if isinstance(detail, str) else "Erreur."
+    body = {"status": response.status_code, "code": code, "message": message}
     if isinstance(exc, exceptions.ValidationError):
         body["fields"] = (
             exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
