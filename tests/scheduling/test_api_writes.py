@@ -650,3 +650,53 @@ def test_the_sms_of_an_appointment_without_text_number_or_code(
 
 def test_the_sms_of_an_unknown_appointment_is_404(bex_api):
     error_of(bex_api.get(f"{URL}424242/sms/"), 404)
+
+
+def test_a_slot_for_a_free_time_type_is_refused(cpip_api, person, free_type, office, make_slot):
+    body = free_time_body(person, free_type, office, slot=make_slot(hours_from_now=30).pk)
+    error = error_of(post(cpip_api, URL, body), 400)
+    assert error["fields"] == {
+        "slot": ["Ce type de rendez-vous se réserve sur un horaire libre, sans créneau."]
+    }
+
+
+def test_the_nightly_retention_job_deletes_expired_keys(alpha, bex_api, monkeypatch):
+    from shared.retention import tasks
+    from tenants.models import IdempotencyKey
+
+    def key(name, hours_ago):
+        return IdempotencyKey.objects.create(
+            jurisdiction=alpha,
+            user=bex_api.user,
+            key=name,
+            request_hash="0" * 64,
+            created_at=timezone.now() - timedelta(hours=hours_ago),
+        )
+
+    key("ancienne", 25)
+    recent = key("recente", 23)
+    monkeypatch.setattr(tasks, "run_in_every_jurisdiction", lambda name: 0)
+    tasks.retention_nightly()
+    assert list(IdempotencyKey.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_the_write_mixin_merges_its_permissions_with_the_read_side():
+    from rest_framework import viewsets
+
+    from jurisdiction_apps.scheduling.api_writes import AppointmentWriteMixin
+    from tenants.permissions import Action
+
+    class ReadSide(viewsets.GenericViewSet):
+        action_permissions = {"list": Action.VIEW_PEOPLE, "retrieve": Action.VIEW_PEOPLE}
+
+    class Composed(AppointmentWriteMixin, ReadSide):
+        pass
+
+    assert Composed.action_permissions == {
+        "list": Action.VIEW_PEOPLE,
+        "retrieve": Action.VIEW_PEOPLE,
+        "create": Action.BOOK,
+        "reschedule": Action.RECORD_OUTCOME,
+        "cancel": Action.RECORD_OUTCOME,
+        "record_outcome": Action.RECORD_OUTCOME,
+    }
