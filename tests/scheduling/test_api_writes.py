@@ -700,3 +700,18 @@ def test_the_write_mixin_merges_its_permissions_with_the_read_side():
         "cancel": Action.RECORD_OUTCOME,
         "record_outcome": Action.RECORD_OUTCOME,
     }
+
+
+def test_free_slots_pages_follow_their_next_links(bex_api, alpha, make_slot):
+    slots = [make_slot(hours_from_now=30 + 24 * n) for n in range(5)]
+    today = timezone.localdate(timezone=alpha.zone)
+    # 31 whole local days, the longest period accepted
+    params = {"start": today.isoformat(), "end": (today + timedelta(days=30)).isoformat()}
+    seen, response = [], bex_api.get(SLOTS, {**params, "page_size": 2})
+    while True:
+        assert response.status_code == 200, response.content
+        seen += [item["id"] for item in response.json()["results"]]
+        if not response.json()["next"]:
+            break
+        response = bex_api.get(response.json()["next"])
+    assert seen == [slot.pk for slot in slots]
