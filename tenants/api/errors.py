@@ -36,6 +36,8 @@ def exception_handler(exc, context):
     else:
         code = "not_found" if response.status_code == 404 else "permission_denied"
     message = MESSAGES.get(code)
+    if isinstance(exc, exceptions.PermissionDenied) and exc.detail != exc.default_detail:
+        message = str(exc.detail)  # a permission class's own French reason (ActionPermission)
     if message is None:  # a code of its own: the exception's detail is its French message
         detail = getattr(exc, "detail", None)
         message = str(detail) if isinstance(detail, str) else "Erreur."

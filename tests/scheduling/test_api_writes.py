@@ -154,6 +154,7 @@ def test_a_role_without_the_right_to_book_gets_403(alpha, in_alpha):
     client = api_client(alpha, Role.PROSECUTOR)
     error = error_of(client.get(SLOTS, {"start": "2027-03-01", "end": "2027-03-02"}), 403)
     assert error["code"] == "permission_denied"
+    assert error["message"] == "Votre rôle ne permet pas cette action."
 
 
 # --- booking ---------------------------------------------------------------------------------
@@ -429,7 +430,8 @@ def test_a_member_of_another_jurisdiction_gets_403(
     client = Client(HTTP_HOST="alpha.localhost")
     sign_in(client, MembershipFactory(jurisdiction=beta, role=Role.LOCAL_ADMIN).user)
     slot = make_slot(hours_from_now=30)
-    error_of(post(client, URL, slot_booking(person, slot_type, office, agenda, slot)), 403)
+    error = error_of(post(client, URL, slot_booking(person, slot_type, office, agenda, slot)), 403)
+    assert error["message"] == "Vous n'avez pas accès à cette juridiction."
 
 
 def test_a_slot_type_without_slot_nor_agenda_says_what_is_missing(
