@@ -423,3 +423,15 @@ def test_a_page_costs_the_same_queries_whatever_the_number_of_people(
         response = cpip.get(URL, {"page_size": 50})
     results = response.json()["results"]
     assert len(results) == 50 and results[0]["referent"]["name"] == "Hugo Conseiller"
+
+
+def test_a_hold_shows_as_a_flag_never_its_reason(alpha, cpip):
+    person = make_person(alpha)
+    with tenant_context(alpha):
+        Person.objects.filter(pk=person.pk).update(
+            held_at=timezone.now(), hold_reason="Mesure en cours jusqu'en 2029"
+        )
+    response = cpip.get(f"{URL}{person.pk}/")
+    assert response.json()["held"] is True
+    assert "Mesure en cours" not in response.content.decode()
+    assert "Mesure en cours" not in cpip.get(URL).content.decode()
