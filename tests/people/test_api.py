@@ -435,3 +435,25 @@ def test_a_hold_shows_as_a_flag_never_its_reason(alpha, cpip):
     assert response.json()["held"] is True
     assert "Mesure en cours" not in response.content.decode()
     assert "Mesure en cours" not in cpip.get(URL).content.decode()
+
+
+def test_the_openapi_schema_declares_the_errors_of_the_people_routes():
+    from drf_spectacular.generators import SchemaGenerator
+    from openapi_spec_validator import validate
+
+    schema = SchemaGenerator(urlconf="saas_platform.urls_tenant").get_schema(public=True)
+    validate(schema)
+    paths = schema["paths"]
+    assert set(paths["/api/v1/personnes/"]["post"]["responses"]) == {"201", "400", "403", "409"}
+    assert set(paths["/api/v1/personnes/{id}/"]["patch"]["responses"]) == {
+        "200",
+        "400",
+        "403",
+        "404",
+        "409",
+    }
+    assert "put" not in paths["/api/v1/personnes/{id}/"]
+    archive_ = paths["/api/v1/personnes/{id}/archivage/"]["post"]
+    assert archive_["summary"] == "Archiver ou désarchiver une personne"
+    for path in ("/api/v1/lieux/{id}/", "/api/v1/agendas/{id}/", "/api/v1/types-rendez-vous/{id}/"):
+        assert set(paths[path]) - {"parameters"} == {"get"}  # read only
