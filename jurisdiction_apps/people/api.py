@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
+    OpenApiExample,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -292,6 +293,41 @@ class PersonFilter(filters.FilterSet):
 
 
 # --- views -----------------------------------------------------------------------------------
+EXAMPLES = [
+    OpenApiExample(
+        "Enregistrement",
+        summary="Une personne avec un portable, résidant dans une commune",
+        value={
+            "last_name": "Exemple",
+            "first_names": "jean-pierre",
+            "birth_date": "1985-06-15",
+            "phone": "06 12 34 56 78",
+            "residence": "city",
+            "city": "Nanterre",
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Doublon",
+        summary="Ce numéro de téléphone est déjà enregistré",
+        value={
+            "error": {
+                "status": 409,
+                "code": "duplicate",
+                "message": "Une personne enregistrée a déjà ce numéro de téléphone : "
+                "EXEMPLE Marie.",
+                "fields": {
+                    "phone": [
+                        "Une personne enregistrée a déjà ce numéro de téléphone : EXEMPLE Marie."
+                    ]
+                },
+                "existing_people": [42],
+            }
+        },
+        response_only=True,
+        status_codes=["409"],
+    ),
+]
 PERSON_ID = "Identifiant de la personne."
 
 
@@ -321,6 +357,7 @@ PERSON_ID = "Identifiant de la personne."
             "qui suivent la personne (une seule fois, dans cette réponse)."
         ),
         request=PersonWriteSerializer,
+        examples=EXAMPLES,
         responses={
             201: SavedPersonSerializer,
             **error_responses(400),
