@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenants", "0007_jurisdiction_service_contact"),
+        ("tenants", "0008_api_idempotency_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
