@@ -8,8 +8,10 @@ from rest_framework import serializers
 
 DESCRIPTIONS = {
     400: "Données ou paramètres invalides (détail par champ dans « fields »).",
-    401: "Authentification requise.",
-    403: "Pas de membre actif de cette juridiction, ou rôle sans ce droit.",
+    401: "Authentification requise : aucun identifiant, ou clé d'API inconnue, révoquée "
+    "(« key_revoked ») ou expirée (« key_expired »).",
+    403: "Pas de membre actif de cette juridiction (ou clé d'API d'une autre juridiction), ou "
+    "rôle sans ce droit.",
     404: "Ressource introuvable dans cette juridiction.",
     409: "Conflit avec l'état des données (doublon, fiche en lecture seule...).",
     422: "Requête bien formée mais impossible à traiter (clé d'idempotence déjà utilisée...).",
@@ -44,10 +46,11 @@ def error_envelope(name: str, body: type[serializers.Serializer]):
 
 
 def error_responses(*statuses: int, serializer=ErrorSerializer, descriptions=None) -> dict:
-    """The ``responses`` entries of the error statuses a view may answer (403 always joins:
-    every route checks the caller's membership and role)."""
+    """The ``responses`` entries of the error statuses a view may answer (401, 403 and 429
+    always join: every route authenticates the caller (tenants/api/authentication.py), checks
+    their membership and role, and counts their requests (tenants/api/throttling.py))."""
     descriptions = {**DESCRIPTIONS, **(descriptions or {})}
     return {
         status: OpenApiResponse(response=serializer, description=descriptions[status])
-        for status in sorted({*statuses, 403})
+        for status in sorted({*statuses, 401, 403, 429})
     }

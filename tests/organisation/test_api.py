@@ -168,6 +168,7 @@ def test_places_page_in_constant_queries(alpha, prosecutor, django_assert_max_nu
 
 def test_signed_out_is_refused(alpha, client):
     client.defaults["HTTP_HOST"] = "alpha.localhost"
-    assert client.get("/api/v1/lieux/").status_code == 403
-    # Membership first: a method the route does not offer is a 405 for members only.
-    assert client.post("/api/v1/lieux/", {}).status_code == 403
+    # 401 (with the API key's challenge), whatever the method: a method the route does not offer
+    # is a 405 for members only.
+    assert client.get("/api/v1/lieux/").status_code == 401
+    assert client.post("/api/v1/lieux/", {}).status_code == 401
