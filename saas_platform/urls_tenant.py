@@ -12,6 +12,7 @@ from jurisdiction_apps.scheduling import urls as scheduling_urls
 from shared.accounts.proconnect import urls as proconnect_urls
 from shared.national_stats import views as statistics_views
 from tenants import views
+from tenants.api.docs import RedocView, SwaggerView
 
 # The organisation section of the back-office: places, agendas and agents (organisation), slot
 # templates and slots (scheduling, the app above it), under one namespace.
@@ -44,6 +45,9 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("api/v1/", include("saas_platform.urls_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The API's documentation, from our static files (members of the jurisdiction, as the schema).
+    path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 
 handler403 = "saas_platform.errors.forbidden"
