@@ -14,7 +14,7 @@ from shared.national_stats import views as statistics_views
 from shared.national_stats.activity import last_activity
 from shared.public_site import views as public_site_views
 from shared.transfers.queries import in_flight as transfers_in_flight
-from tenants.api.docs import RedocView, SwaggerView
+from tenants.api.docs import RedocView, SwaggerView, redoc_bundle
 
 admin.site.site_header = "Suivi justice — administration nationale"
 admin.site.site_title = "Suivi justice"
@@ -64,6 +64,8 @@ urlpatterns = [
         RedocView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
         name="api-redoc",
     ),
+    # Outside /api/ (cacheable there): Redoc's script without its CDN logo (tenants/api/docs.py).
+    path("api-docs/redoc.js", redoc_bundle, name="api-redoc-bundle"),
     # Delivery receipts of the SMS providers (authenticated by their secret).
     path("sms/accuses/link/", receipts.link_receipt, name="sms-receipt-link"),
     path("sms/accuses/brevo/", receipts.brevo_receipt, name="sms-receipt-brevo"),
