@@ -236,3 +236,30 @@ class JurisdictionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction_id} {self.kind}"
+
+
+class IdempotencyKey(models.Model):
+    """A request of the API sent with an ``Idempotency-Key`` header (issue 20): claimed in the
+    transaction of the work it guards, with the answer given, so that a retry of the same request
+    gets the same answer instead of doing the work twice (tenants/api/idempotency.py). Kept 24 h
+    (IDEMPOTENCY_KEY_TTL_HOURS); the nightly retention job deletes the older ones."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "clé d'idempotence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "user", "key"], name="one_idempotency_key_per_account"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.user_id} {self.key}"

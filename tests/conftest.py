@@ -159,6 +159,7 @@ def _truncate_test_data() -> None:
         tables += [
             "public.accounts_user",
             "public.django_session",
+            "public.tenants_idempotencykey",
             "public.django_celery_beat_periodictask",
             "public.tenants_jurisdictionevent",
             "public.public_site_section",

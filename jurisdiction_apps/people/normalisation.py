@@ -4,7 +4,7 @@ jurisdiction_apps/core/phones.py)."""
 import re
 import unicodedata
 
-APPI_PATTERN = re.compile(r"^(\d{8}|\d{12})[A-Za-z]?$")
+APPI_PATTERN = re.compile(r"^([0-9]{8}|[0-9]{12})[A-Za-z]?$")  # ASCII digits only
 
 
 def strip_accents(text: str) -> str:

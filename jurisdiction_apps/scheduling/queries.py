@@ -150,9 +150,9 @@ def agendas_for_booking(place, appointment_type, chosen=None):
     return with_slots if with_slots.exists() else agendas
 
 
-def day_free_slots(filters: AgendaFilters, zone, appointment_types):
-    """The free slots of the filtered day (agenda and place filters), of the given types."""
-    start, end = local_day_bounds(filters.day, zone)
+def free_slots(appointment_types, start: datetime, end: datetime, *, agenda_id=None, place_id=None):
+    """The bookable slots (open, future, with room, of an active agenda and place) of the given
+    types between ``start`` and ``end``, in order; the day view and the API's slot search."""
     queryset = (
         Slot.objects.open()
         .future()
@@ -162,8 +162,17 @@ def day_free_slots(filters: AgendaFilters, zone, appointment_types):
         .select_related("appointment_type", "agenda__place")
         .order_by("starts_at", "agenda__name", "pk")
     )
-    if filters.agenda_id:
-        queryset = queryset.filter(agenda_id=filters.agenda_id)
-    if filters.place_id:
-        queryset = queryset.filter(agenda__place_id=filters.place_id)
+    if agenda_id:
+        queryset = queryset.filter(agenda_id=agenda_id)
+    if place_id:
+        queryset = queryset.filter(agenda__place_id=place_id)
+    return queryset
+
+
+def day_free_slots(filters: AgendaFilters, zone, appointment_types):
+    """The free slots of the filtered day (agenda and place filters), of the given types."""
+    start, end = local_day_bounds(filters.day, zone)
+    queryset = free_slots(
+        appointment_types, start, end, agenda_id=filters.agenda_id, place_id=filters.place_id
+    )
     return queryset[:MAX_SLOTS_SHOWN]

@@ -33,6 +33,14 @@ class BookingError(Exception):
     """Booking refused; the message is French and meant for the agent."""
 
 
+class SlotUnavailable(BookingError):
+    """The slot was bookable but no longer is (closed, passed, full): the state, not the request."""
+
+
+class PersonNotBookable(BookingError):
+    """The person's record takes no new appointment here (transferred away)."""
+
+
 def _jurisdiction():
     return connection.tenant
 
@@ -189,7 +197,7 @@ def _record(
 def _check_booking(request: BookingRequest) -> None:
     kind = request.appointment_type
     if request.person.is_transferred:
-        raise BookingError(transferred_notice(request.person))
+        raise PersonNotBookable(transferred_notice(request.person))
     if request.person.is_archived:
         raise BookingError("Cette personne est archivée : désarchivez-la avant de la convoquer.")
     if not kind.is_active:
@@ -211,11 +219,11 @@ def _take_seat(slot_id: int, appointment_type: AppointmentType) -> Slot:
     if slot is None or slot.appointment_type_id != appointment_type.pk:
         raise BookingError("Ce créneau n'existe pas pour ce type de rendez-vous.")
     if slot.is_closed:
-        raise BookingError("Ce créneau est fermé : choisissez-en un autre.")
+        raise SlotUnavailable("Ce créneau est fermé : choisissez-en un autre.")
     if slot.starts_at <= timezone.now():
-        raise BookingError("Ce créneau est déjà passé : choisissez-en un autre.")
+        raise SlotUnavailable("Ce créneau est déjà passé : choisissez-en un autre.")
     if slot.booked_count >= slot.capacity:
-        raise BookingError(
+        raise SlotUnavailable(
             "Ce créneau est complet : un autre agent vient de prendre la dernière place."
         )
     Slot.objects.filter(pk=slot.pk).update(booked_count=F("booked_count") + 1)

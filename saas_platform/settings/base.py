@@ -519,6 +519,9 @@ PORTAL_IDLE_TIMEOUT_SECONDS = int(env_str("PORTAL_IDLE_TIMEOUT_SECONDS", "1800")
 # API: tokens older than this are refused; requests per user / per address (DRF rate syntax).
 # The address is read behind TRUSTED_PROXY_COUNT proxies (DRF's NUM_PROXIES, as tenants/net.py).
 API_TOKEN_TTL_HOURS = int(env_str("API_TOKEN_TTL_HOURS", "24"))
+# Issue 20: an Idempotency-Key is remembered this long (tenants/api/idempotency.py); the nightly
+# retention job deletes older ones (shared/retention/tasks.py).
+IDEMPOTENCY_KEY_TTL_HOURS = int(env_str("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
 API_THROTTLE_RATES = {
     "user": env_str("API_THROTTLE_USER_RATE", "120/minute"),
     "anon": env_str("API_THROTTLE_ANON_RATE", "30/minute"),

@@ -25,6 +25,19 @@ MESSAGES = {
 }
 
 
+class ApiError(exceptions.APIException):
+    """A refusal whose French message the view writes (a service's own sentence: a duplicate, a
+    transferred person...), with a stable ``code``, optional per-field messages and extra keys
+    (``extra``: e.g. the ids of the records in conflict)."""
+
+    def __init__(self, message: str, *, code: str, status: int = 400, fields=None, **extra):
+        super().__init__(detail=message, code=code)
+        self.status_code = status
+        self.message = message
+        self.fields = fields
+        self.extra = extra
+
+
 def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -35,11 +48,27 @@ def exception_handler(exc, context):
         code = codes if isinstance(codes, str) else getattr(exc, "error_code", "invalid")
     else:
         code = "not_found" if response.status_code == 404 else "permission_denied"
-    body = {"status": response.status_code, "code": code, "message": MESSAGES.get(code, "Erreur.")}
+    message = MESSAGES.get(code)
+    if message is None:  # a code of its own: the exception's detail is its French message
+        detail = getattr(exc, "detail", None)
+        message = str(detail) if isinstance(detail, str) else "Erreur."
+    body = {"status": response.status_code, "code": code, "message": message}
     if isinstance(exc, exceptions.ValidationError):
         body["fields"] = (
             exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         )
+    # A permission class's own French sentence (ActionPermission: the role lacks the right).
+    if (
+        isinstance(exc, exceptions.PermissionDenied)
+        and isinstance(exc.detail, str)
+        and exc.detail != exceptions.PermissionDenied.default_detail
+    ):
+        body["message"] = str(exc.detail)
+    if isinstance(exc, ApiError):
+        body["message"] = exc.message
+        if exc.fields:
+            body["fields"] = exc.fields
+        body.update(exc.extra)
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         # DRF has set Retry-After (seconds); the body says it too, in French.
         wait = max(1, round(exc.wait))

@@ -36,6 +36,8 @@ class ActionPermission(IsJurisdictionMember):
             self.message = IsJurisdictionMember.message
             return False
         self.message = ActionPermission.message
+        if getattr(view, request.method.lower(), None) is None:
+            return True  # a method the route does not offer: DRF answers 405, not 403
         table = getattr(view, "action_permissions", {})
         action = table.get(getattr(view, "action", None) or request.method)
         return action is not None and can(request.membership, action)

@@ -16,3 +16,15 @@ class StrictFieldsMixin:
                     {name: ["Champ inconnu : retirez-le de la requête."] for name in unknown}
                 )
         return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """A text field that refuses numbers and booleans instead of turning them into text (DRF's
+    CharField reads 12 as "12"): a client sending the wrong type learns it."""
+
+    default_error_messages = {"not_text": "Texte attendu (une chaîne de caractères)."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)

@@ -43,3 +43,10 @@ def test_a_landline_elsewhere_in_france_is_still_a_landline():
 def test_numbers_that_exist_nowhere_are_refused_in_french(raw, message):
     with pytest.raises(PhoneError, match=message):
         parse_phone(raw, "FR")
+
+
+@pytest.mark.parametrize("appi", ["１２３４５６７８", "١٢٣٤٥٦٧٨", "12345678"])
+def test_only_ascii_digits_make_an_appi_number(appi):
+    from jurisdiction_apps.people.normalisation import is_valid_appi_number
+
+    assert is_valid_appi_number(appi) is (appi == "12345678")
