@@ -12,6 +12,7 @@ from jurisdiction_apps.scheduling import urls as scheduling_urls
 from shared.accounts.proconnect import urls as proconnect_urls
 from shared.national_stats import views as statistics_views
 from tenants import api_key_views, views
+from tenants.api.docs import RedocView, SwaggerView, redoc_bundle
 
 # The organisation section of the back-office: places, agendas and agents (organisation), slot
 # templates and slots (scheduling, the app above it), under one namespace.
@@ -58,6 +59,11 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("api/v1/", include("saas_platform.urls_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The API's documentation, from our static files (members of the jurisdiction, as the schema).
+    path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Outside /api/ (cacheable there): Redoc's script without its CDN logo (tenants/api/docs.py).
+    path("api-docs/redoc.js", redoc_bundle, name="api-redoc-bundle"),
 ]
 
 handler403 = "saas_platform.errors.forbidden"

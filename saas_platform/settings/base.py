@@ -320,7 +320,8 @@ REST_FRAMEWORK = {
         "tenants.api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.api.permissions.IsJurisdictionMember"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # issue 20: drf-spectacular's, plus every operation's error answers (tenants/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "tenants.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "tenants.api.errors.exception_handler",
     # issue 20: cursor pagination everywhere (tenants/api/pagination.py), filters and ordering.
     "DEFAULT_PAGINATION_CLASS": "tenants.api.pagination.Cursor",
@@ -332,11 +333,58 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "API Suivi justice",
-    "DESCRIPTION": "API des juridictions : chacune a son hôte, ses données et ses agents.",
+    "TITLE": "API Suivi justice — juridictions",
+    "DESCRIPTION": (
+        "API REST d'une juridiction : personnes suivies, lieux, agendas, types de rendez-vous, "
+        "créneaux, rendez-vous, SMS et flux des changements. Chaque juridiction a son hôte "
+        "(https://<juridiction>.<domaine>/api/v1/), ses données et ses comptes : une clé ou une "
+        "session d'une juridiction n'ouvre rien chez une autre.\n\n"
+        "Authentification : en-tête `Authorization: Api-Key <clé>` (clés créées par "
+        "l'administrateur local, Pilotage → Clés d'API) ou session d'un agent connecté. "
+        "Listes paginées par curseur (`?cursor=`, `?page_size=` de 1 à 1000). Erreurs au "
+        'format `{"error": {"status", "code", "message", "fields"}}`, messages en français. '
+        "Guide : docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["tenants.api.permissions.IsJurisdictionMember"],
+    # The schema's paths are absolute (/api/v1/...): the server is the host that serves it.
+    "SERVERS": [{"url": "/", "description": "L'hôte de la juridiction qui sert ce schéma"}],
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Request bodies without the read-only fields (what a client really sends).
+    "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {"name": "moi", "description": "L'appelant, son rôle et l'heure locale."},
+        {"name": "battements", "description": "Les battements de la juridiction (supervision)."},
+        {"name": "personnes", "description": "Les personnes suivies."},
+        {"name": "lieux", "description": "Les lieux de rendez-vous (lecture)."},
+        {"name": "agendas", "description": "Les agendas (lecture)."},
+        {"name": "types-rendez-vous", "description": "Les types de rendez-vous (lecture)."},
+        {"name": "creneaux", "description": "Les créneaux libres."},
+        {"name": "rendez-vous", "description": "Les rendez-vous et leurs transitions."},
+        {"name": "changements", "description": "Le flux des événements des rendez-vous."},
+    ],
+    # Swagger UI and Redoc from our static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# The national read-only API of the public host: its own title, open to all.
+PUBLIC_API_SPECTACULAR_SETTINGS = {
+    "TITLE": "API Suivi justice — données nationales",
+    "DESCRIPTION": (
+        "API nationale en lecture seule, ouverte à tous (données publiques) : statistiques "
+        "publiées (les chiffres reposant sur moins de 10 personnes sont masqués), annuaire des "
+        "services (tribunaux et SPIP) et annuaire de la réinsertion. Sans authentification, "
+        "limitée par adresse (429 et `Retry-After` au-delà), réponses mises en cache. "
+        "Guide : docs/api.md."
+    ),
+    "SERVERS": [{"url": "/", "description": "L'hôte national qui sert ce schéma"}],
+    "TAGS": [
+        {"name": "statistiques", "description": "Les statistiques nationales publiées."},
+        {"name": "services", "description": "L'annuaire des services (préparer ma convocation)."},
+        {"name": "reinsertion", "description": "L'annuaire des structures de réinsertion."},
+    ],
 }
 
 # --- Internationalisation and time ----------------------------------------------------------
@@ -483,6 +531,8 @@ API_THROTTLE_RATES = {
     "key": env_str("API_THROTTLE_KEY_RATE", "600/minute"),
     "user": env_str("API_THROTTLE_USER_RATE", "120/minute"),
     "anon": env_str("API_THROTTLE_ANON_RATE", "30/minute"),
+    # issue 20: the national read-only API of the public host, per address (tenants/api/public.py).
+    "public": env_str("API_THROTTLE_PUBLIC_RATE", "120/minute"),
 }
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 # <<< hardening (issue 16, point 4) ------------------------------------------------------------
