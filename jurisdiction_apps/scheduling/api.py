@@ -251,9 +251,28 @@ class AppointmentDetailSerializer(AppointmentSerializer):
         read_only_fields = fields
 
 
-class ChangeSerializer(serializers.Serializer):
-    """One event of the feed, from a values() row (no model instances for 1,000 rows a page)."""
+class ChangeListSerializer(serializers.ListSerializer):
+    """A page of the feed, row by row without a field object per value (1,000 rows a page)."""
 
+    def to_representation(self, rows):
+        zone = timezone.get_current_timezone()
+        return [
+            {
+                "id": row["id"],
+                "appointment": row["appointment_id"],
+                "person": row["person_id"],
+                "kind": row["kind"],
+                "at": row["at"].astimezone(zone).isoformat(),
+                "state": row["to_state"],
+                "starts_at": row["appointment__starts_at"].astimezone(zone).isoformat(),
+            }
+            for row in rows
+        ]
+
+
+# One event of the feed (its schema); pages are written by ChangeListSerializer from values()
+# rows, no model instances. (No docstring: it would be the schema's English description.)
+class ChangeSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Identifiant de l'événement (croissant).")
     appointment = serializers.IntegerField(help_text="Identifiant du rendez-vous.")
     person = serializers.IntegerField(help_text="Identifiant de la personne.")
@@ -266,17 +285,8 @@ class ChangeSerializer(serializers.Serializer):
         help_text="Début du rendez-vous (tel qu'il est aujourd'hui), ISO 8601 avec décalage."
     )
 
-    def to_representation(self, row):
-        zone = timezone.get_current_timezone()
-        return {
-            "id": row["id"],
-            "appointment": row["appointment_id"],
-            "person": row["person_id"],
-            "kind": row["kind"],
-            "at": row["at"].astimezone(zone).isoformat(),
-            "state": row["to_state"],
-            "starts_at": row["appointment__starts_at"].astimezone(zone).isoformat(),
-        }
+    class Meta:
+        list_serializer_class = ChangeListSerializer
 
 
 # --- pagination -----------------------------------------------------------------------------------
