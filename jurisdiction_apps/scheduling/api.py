@@ -7,7 +7,7 @@ Every page runs a fixed number of queries whatever its length: the related rows 
 query (select_related), the events of one appointment in one more (prefetch), and the feed reads
 plain values."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.db.models import Prefetch
@@ -30,6 +30,7 @@ from .queries import local_day_bounds
 
 # --- query parameters ---------------------------------------------------------------------------
 OFFSET_EXAMPLE = "2026-03-29T09:00:00+02:00"
+OUT_OF_RANGE = "Date hors des limites acceptées."
 
 
 class OffsetDateTimeField(forms.DateTimeField):
@@ -56,6 +57,10 @@ class OffsetDateTimeField(forms.DateTimeField):
                 "ou 2026-03-29T07:00:00Z.",
                 code="offset_missing",
             )
+        try:
+            parsed.astimezone(UTC)  # the database compares in UTC: year 1 or 9999 may not fit
+        except OverflowError:
+            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range") from None
         return parsed
 
 
@@ -126,7 +131,11 @@ class AppointmentFilter(filters.FilterSet):
         form = AppointmentFilterForm
 
     def on_local_day(self, queryset, name, value):
-        start, end = local_day_bounds(value, self.request.tenant.zone)
+        try:
+            start, end = local_day_bounds(value, self.request.tenant.zone)
+            start.astimezone(UTC), end.astimezone(UTC)
+        except OverflowError:
+            raise serializers.ValidationError({"date": [OUT_OF_RANGE]}) from None
         return queryset.between(start, end)
 
 

@@ -146,6 +146,10 @@ def test_a_datetime_without_offset_is_a_french_400(api, make, name):
         ({"start": "demain"}, "start", "Date et heure invalides"),
         ({"agenda": "abc"}, "agenda", "Identifiant invalide"),
         ({"state": "perdu"}, "state", "Statut inconnu : perdu."),
+        ({"date": "9999-12-31"}, "date", "Date hors des limites acceptées."),
+        ({"date": "0001-01-01"}, "date", "Date hors des limites acceptées."),
+        ({"start": "9999-12-31T23:00:00-12:00"}, "start", "Date hors des limites acceptées."),
+        ({"agent": "0"}, "agent", "Assurez-vous"),
         (
             {"start": "2026-06-02T00:00:00+02:00", "end": "2026-06-01T00:00:00+02:00"},
             "end",
@@ -157,6 +161,13 @@ def test_bad_filters_are_french_400s(api, params, field, message):
     response = api.get(LIST, params)
     assert response.status_code == 400
     assert response.json()["error"]["fields"][field][0].startswith(message)
+
+
+def test_an_id_beyond_the_database_integers_finds_nothing(api, make):
+    make(utc(2026, 6, 1, 8, 0))
+    huge = "9" * 25
+    assert ids(api.get(LIST, {"person": huge})) == []
+    assert api.get(f"{LIST}{huge}/").status_code == 404
 
 
 # --- one appointment ------------------------------------------------------------------------------
