@@ -11,7 +11,8 @@ concurrent clients (wrk, loopback):
 - ``booking``: POST bookings one after the other (one client, 200 by default), through the minimal
   booking view of bench/api_urls.py that calls the scheduling service (the API's own booking
   endpoint comes from scheduling/api_writes.py; point BENCH_API_BOOKING_PATH at it once merged,
-  with a body it accepts).
+  BENCH_API_BOOKING_EXTRA='{"notify": ...}' adds the fields it asks beyond person,
+  appointment_type, place, agenda, starts_at; each POST carries its own Idempotency-Key).
 Queries per page are counted in process (Django test client) on two pages of each list: they must
 be equal (constant per page).
 
@@ -30,6 +31,7 @@ import os
 import sys
 import tempfile
 import time
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -76,6 +78,7 @@ PEOPLE = int(os.environ.get("BENCH_PEOPLE", "200000"))
 APPOINTMENTS = int(os.environ.get("BENCH_APPOINTMENTS", "1000000"))
 BOOKINGS = int(os.environ.get("BENCH_BOOKINGS", "200"))
 BOOKING_PATH = os.environ.get("BENCH_API_BOOKING_PATH", "/api/v1/banc/reservation/")
+BOOKING_EXTRA = json.loads(os.environ.get("BENCH_API_BOOKING_EXTRA", "{}"))  # more body fields
 KEEP = os.environ.get("BENCH_KEEP") == "1"
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 
@@ -217,6 +220,7 @@ def booking_bodies(target) -> list[dict]:
                 "place": agenda.place_id,
                 "agenda": agenda.pk,
                 "starts_at": starts.isoformat(),
+                **BOOKING_EXTRA,
             }
         )
     return bodies
@@ -234,6 +238,7 @@ def post(port: int, host: str, path: str, token: str, body: dict) -> tuple[int, 
                 "Host": host,
                 "Authorization": f"Token {token}",
                 "Content-Type": "application/json",
+                "Idempotency-Key": str(uuid.uuid4()),  # one per booking (the API's POST asks it)
             },
         )
         response = conn.getresponse()
