@@ -331,6 +331,30 @@ LIST_DESCRIPTION = (
 )
 
 
+# What the serializers read, no more (person, type, place, agenda and agent are joined).
+LIST_COLUMNS = (
+    *(
+        field.attname
+        for field in Appointment._meta.concrete_fields
+        if field.name not in {"slot", "booked_by"}
+    ),
+    "person__id",
+    "person__last_name",
+    "person__first_names",
+    "appointment_type__id",
+    "appointment_type__code",
+    "appointment_type__label",
+    "place__id",
+    "place__name",
+    "agenda__id",
+    "agenda__name",
+    "assigned_agent__id",
+    "assigned_agent__first_name",
+    "assigned_agent__last_name",
+    "assigned_agent__email",
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Lister les rendez-vous",
@@ -359,9 +383,13 @@ class AppointmentReadViewSet(
     ordering = ("starts_at", "pk")
 
     def get_queryset(self):
-        queryset = Appointment.objects.select_related(
-            "person", "appointment_type", "place", "agenda", "assigned_agent"
-        ).order_by("starts_at", "pk")
+        queryset = (
+            Appointment.objects.select_related(
+                "person", "appointment_type", "place", "agenda", "assigned_agent"
+            )
+            .only(*LIST_COLUMNS)  # the related rows are wide (a person, an account)
+            .order_by("starts_at", "pk")
+        )
         if self.action == "retrieve":
             events = AppointmentEvent.objects.select_related("actor").order_by("at", "pk")
             queryset = queryset.prefetch_related(Prefetch("history", queryset=events))
