@@ -3,20 +3,20 @@
 start with "api-" (tests/tenants/test_permissions.py tells API routes from pages by it)."""
 
 from django.urls import path
-from rest_framework import viewsets
 from rest_framework.routers import SimpleRouter
 
 from jurisdiction_apps.core.api import HeartbeatList
 from jurisdiction_apps.notifications.api import AppointmentSmsView
 from jurisdiction_apps.organisation.api import AgendaViewSet, AppointmentTypeViewSet, PlaceViewSet
 from jurisdiction_apps.people.api import PersonViewSet
+from jurisdiction_apps.scheduling.api import AppointmentReadViewSet, ChangesFeedViewSet
 from jurisdiction_apps.scheduling.api_writes import AppointmentWriteMixin, SlotSearchView
-from tenants.api.permissions import ActionPermission
 from tenants.api.views import MeView
 
 
-class AppointmentViewSet(AppointmentWriteMixin, viewsets.GenericViewSet):
-    permission_classes = [ActionPermission]
+class AppointmentViewSet(AppointmentWriteMixin, AppointmentReadViewSet):
+    """Appointments: list and read (scheduling/api.py), book and change (api_writes.py)."""
+
     lookup_value_regex = r"[0-9]+"
 
 
@@ -26,6 +26,7 @@ router.register("lieux", PlaceViewSet, basename="api-lieux")
 router.register("agendas", AgendaViewSet, basename="api-agendas")
 router.register("types-rendez-vous", AppointmentTypeViewSet, basename="api-types-rendez-vous")
 router.register("rendez-vous", AppointmentViewSet, basename="api-appointments")
+router.register("changements", ChangesFeedViewSet, basename="api-changes")
 
 urlpatterns = [
     path("moi/", MeView.as_view(), name="api-me"),

@@ -350,6 +350,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["tenants.api.permissions.IsJurisdictionMember"],
     # The schema's paths are absolute (/api/v1/...): the server is the host that serves it.
     "SERVERS": [{"url": "/", "description": "L'hôte de la juridiction qui sert ce schéma"}],
+    # One name per choice set shared by several resources (--fail-on-warn, tests/api).
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentStateEnum": "jurisdiction_apps.scheduling.constants.AppointmentState",
+        "EventKindEnum": "jurisdiction_apps.scheduling.constants.EventKind",
+        "NotifyModeEnum": "jurisdiction_apps.scheduling.constants.NotifyMode",
+        "MessageStateEnum": "jurisdiction_apps.notifications.constants.MessageState",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Request bodies without the read-only fields (what a client really sends).
     "COMPONENT_SPLIT_REQUEST": True,
