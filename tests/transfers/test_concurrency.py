@@ -100,6 +100,24 @@ services.accept(int(sys.argv[1]), jurisdiction=None, acting_user=None)
 """
 
 
+WORKER_NAME = "transfer-killed-worker"
+
+
+def _wait_until_its_session_is_gone(seconds: float = 20) -> None:
+    """PostgreSQL ends the killed worker's session (and rolls its transaction back) once it sees
+    the socket closed; wait for it, so that no session of it outlives the test."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [WORKER_NAME]
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            assert time.monotonic() < deadline, "the killed worker's session is still there"
+            time.sleep(0.05)
+
+
 def _snapshot(alpha, beta, who) -> dict:
     with tenant_context(alpha):
         source = Person.objects.filter(pk=who.pk).values("archived_at", "transferred_at").get()
@@ -134,7 +152,7 @@ def test_a_worker_killed_in_the_middle_of_an_acceptance_leaves_the_person_in_one
         "DJANGO_SETTINGS_MODULE": "saas_platform.settings.test",
         "DATABASE_URL": (
             f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-            f"{database['NAME']}"
+            f"{database['NAME']}?application_name={WORKER_NAME}"
         ),
     }
     worker = subprocess.Popen(
@@ -157,6 +175,7 @@ def test_a_worker_killed_in_the_middle_of_an_acceptance_leaves_the_person_in_one
         worker.stderr.close()
 
     assert worker.returncode == -signal.SIGKILL
+    _wait_until_its_session_is_gone()
     transfer.refresh_from_db()
     assert transfer.state == State.PENDING
     assert _snapshot(alpha, beta, who) == before  # nothing half copied, nothing half cancelled
