@@ -97,7 +97,7 @@ class AppointmentSmsView(APIView):
                 description="Identifiant du rendez-vous.",
             )
         ],
-        responses={200: MessageSerializer(many=True), **error_responses(401, 403, 404, 429)},
+        responses={200: MessageSerializer(many=True), **error_responses(404)},
         tags=["Rendez-vous"],
     )
     def get(self, request, pk):

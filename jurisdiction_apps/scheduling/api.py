@@ -359,7 +359,7 @@ LIST_COLUMNS = (
     list=extend_schema(
         summary="Lister les rendez-vous",
         description=LIST_DESCRIPTION,
-        responses={200: AppointmentSerializer(many=True), **error_responses(400, 401, 403, 429)},
+        responses={200: AppointmentSerializer(many=True), **error_responses(400)},
         tags=["rendez-vous"],
     ),
     retrieve=extend_schema(
@@ -368,7 +368,7 @@ LIST_COLUMNS = (
             "Le rendez-vous et ses événements (type, moment, agent qui a agi — son nom affiché "
             "seulement —, motif). Un rendez-vous d'une autre juridiction n'existe pas ici : 404."
         ),
-        responses={200: AppointmentDetailSerializer, **error_responses(401, 403, 404, 429)},
+        responses={200: AppointmentDetailSerializer, **error_responses(404)},
         tags=["rendez-vous"],
     ),
 )
@@ -411,7 +411,7 @@ class AppointmentReadViewSet(
             "perte ni doublon. Jusqu'à 1 000 événements par page (`page_size`, 1 000 par "
             "défaut). Curseur mal formé ou taille de page hors limites : erreur 400."
         ),
-        responses={200: ChangeSerializer(many=True), **error_responses(400, 401, 403, 429)},
+        responses={200: ChangeSerializer(many=True), **error_responses(400)},
         tags=["changements"],
     ),
 )

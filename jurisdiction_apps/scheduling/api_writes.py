@@ -270,7 +270,7 @@ class SlotCursor(Cursor):
             "lieu, agenda. Pagination par curseur, dans l'ordre des heures."
         ),
         parameters=[SlotSearchSerializer],
-        responses={200: SlotSerializer(many=True), **error_responses(400, 401, 403, 429)},
+        responses={200: SlotSerializer(many=True), **error_responses(400)},
         tags=["Créneaux"],
     )
 )
@@ -635,7 +635,7 @@ class AppointmentWriteMixin:
                 "par exemple un UUID, unique par réservation.",
             )
         ],
-        responses={201: AppointmentResultSerializer, **error_responses(400, 401, 403, 409, 422)},
+        responses={201: AppointmentResultSerializer, **error_responses(400, 409, 422)},
         examples=[BOOK_EXAMPLE, FREE_TIME_EXAMPLE, RESULT_EXAMPLE],
         tags=["Rendez-vous"],
     )
@@ -664,7 +664,7 @@ class AppointmentWriteMixin:
         parameters=[APPOINTMENT_ID],
         responses={
             201: AppointmentResultSerializer,
-            **error_responses(400, 401, 403, 404, 409),
+            **error_responses(400, 404, 409),
         },
         tags=["Rendez-vous"],
     )
@@ -700,7 +700,7 @@ class AppointmentWriteMixin:
         ),
         request=CancelSerializer,
         parameters=[APPOINTMENT_ID],
-        responses={200: AppointmentResultSerializer, **error_responses(400, 401, 403, 404, 409)},
+        responses={200: AppointmentResultSerializer, **error_responses(400, 404, 409)},
         examples=[
             OpenApiExample(
                 "Annuler et prévenir", value={"reason": "Audience déplacée", "notify": True}
@@ -727,7 +727,7 @@ class AppointmentWriteMixin:
         ),
         request=OutcomeSerializer,
         parameters=[APPOINTMENT_ID],
-        responses={200: AppointmentResultSerializer, **error_responses(400, 401, 403, 404, 409)},
+        responses={200: AppointmentResultSerializer, **error_responses(400, 404, 409)},
         examples=[OpenApiExample("Honoré", value={"outcome": "fulfilled"}, request_only=True)],
         tags=["Rendez-vous"],
     )
