@@ -38,7 +38,7 @@ from jurisdiction_apps.scheduling.services import change_state
 from shared.person_index.keys import appi_key, identity_key
 from tenants.constants import JurisdictionStatus
 from tenants.models import Jurisdiction, Membership
-from tenants.permissions import Action, role_can
+from tenants.permissions import PERMISSIONS, Action, role_can
 
 from . import copying
 from .constants import COMMENT_MAX, REASON_MIN, Direction, State
@@ -485,20 +485,14 @@ def send_reminders(now=None) -> int:
 
 
 def _answerers(jurisdiction) -> list[str]:
-    roles = [
-        role
-        for role in Membership._meta.get_field("role").choices
-        if role_can(role[0], Action.TRANSFER_PEOPLE)
-    ]
-    return sorted(
-        {
-            email
-            for email in Membership.objects.agents()
-            .filter(jurisdiction=jurisdiction, role__in=[role for role, _ in roles])
-            .values_list("user__email", flat=True)
-            if email
-        }
+    """The e-mail addresses of the jurisdiction's agents who may answer a transfer."""
+    emails = (
+        Membership.objects.agents()
+        .filter(jurisdiction=jurisdiction, role__in=PERMISSIONS[Action.TRANSFER_PEOPLE])
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
     )
+    return sorted(set(emails))
 
 
 def _reminder_text(transfer, answering) -> str:
