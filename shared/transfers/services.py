@@ -341,8 +341,7 @@ def _carry_out(transfer, person: Person, source, target, *, now, files) -> tuple
                 origin_person_id=person.pk,
             )
             target_person.save()
-        source_places = list(_source_rows(source, lambda: _places_of(person.pk, now)))
-        source_types = list(_source_rows(source, lambda: _types_of(person.pk, now)))
+        source_places, source_types = _places_and_types_copied(source, person.pk, now)
         place_pairs = copying.target_places(source_places, source.display_name)
         type_pairs = copying.target_types(source_types)
     # 2. The history, table by table, from the source's schema into the target's. The search
@@ -381,25 +380,16 @@ def _remember(files: list, jurisdiction, name: str) -> str:
     return name
 
 
-def _source_rows(source, read):
+def _places_and_types_copied(source, person_id, now) -> tuple[list, list]:
+    """The source's places and types of the appointments the copy takes (all but the future
+    planned ones: ``copying.history_condition``)."""
     with tenant_context(source):
-        return list(read())
-
-
-def _places_of(person_id, now):
-    return Place.objects.filter(
-        pk__in=Appointment.objects.filter(person_id=person_id)
-        .exclude(state=AppointmentState.BOOKED, starts_at__gte=now)
-        .values("place_id")
-    )
-
-
-def _types_of(person_id, now):
-    return AppointmentType.objects.filter(
-        pk__in=Appointment.objects.filter(person_id=person_id)
-        .exclude(state=AppointmentState.BOOKED, starts_at__gte=now)
-        .values("appointment_type_id")
-    )
+        copied = Appointment.objects.filter(person_id=person_id).exclude(
+            state=AppointmentState.BOOKED, starts_at__gte=now
+        )
+        places = list(Place.objects.filter(pk__in=copied.values("place_id")))
+        types = list(AppointmentType.objects.filter(pk__in=copied.values("appointment_type_id")))
+    return places, types
 
 
 def _merge_into(existing: Person, person: Person, source, *, now) -> None:
