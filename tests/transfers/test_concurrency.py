@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection, connections
@@ -151,7 +152,9 @@ def test_a_worker_killed_in_the_middle_of_an_acceptance_leaves_the_person_in_one
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "saas_platform.settings.test",
         "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+            # The host may be a socket directory (the embedded server): percent-encode it.
+            f"postgres://{database['USER']}@{quote(database['HOST'] or '', safe='')}"
+            f":{database['PORT']}/"
             f"{database['NAME']}?application_name={WORKER_NAME}"
         ),
     }
