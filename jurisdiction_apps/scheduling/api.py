@@ -7,16 +7,20 @@ Every page runs a fixed number of queries whatever its length: the related rows 
 query (select_related), the events of one appointment in one more (prefetch), and the feed reads
 plain values."""
 
+import base64
+import binascii
 from datetime import UTC, datetime, timedelta
 
 from django import forms
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import BooleanField, Prefetch
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.pagination import Cursor as Position
+from rest_framework.utils.urls import replace_query_param
 
 from jurisdiction_apps.core.history import user_label
 from tenants.api.pagination import Cursor
@@ -282,7 +286,7 @@ class ChangeListSerializer(serializers.ListSerializer):
 # One event of the feed (its schema); pages are written by ChangeListSerializer from values()
 # rows, no model instances. (No docstring: it would be the schema's English description.)
 class ChangeSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Identifiant de l'événement (croissant).")
+    id = serializers.IntegerField(help_text="Identifiant de l'événement.")
     appointment = serializers.IntegerField(help_text="Identifiant du rendez-vous.")
     person = serializers.IntegerField(help_text="Identifiant de la personne.")
     kind = serializers.ChoiceField(choices=EventKind.choices, help_text="Ce qui s'est passé.")
@@ -304,22 +308,65 @@ class AgendaCursor(Cursor):
 
 
 class FeedCursor(Cursor):
-    """Events by increasing id. Unlike a list, the last page still has a ``next`` link: the
-    position after its last event (or the same cursor when the page is empty), which the client
-    stores and polls to get what happens next."""
+    """The feed's keyset over (txid, id): the writing transaction's id, then the event's.
+
+    A plain id order skips events: ids are drawn when a row is inserted, not when it commits, so
+    an event whose transaction commits after a later id was served would fall behind the client's
+    cursor for ever. Here an event is served only once every transaction that began writing
+    before its own has ended (``txid`` below the snapshot's ``xmin``): whatever commits later has
+    a larger txid than anything served, hence lies after the cursor. The price is a delay of the
+    longest open write transaction (a few milliseconds; an import's duration at worst).
+
+    Unlike a list, the last page still has a ``next`` link: the position after its last event
+    (or the same cursor when the page is empty), which the client stores and polls to get what
+    happens next. The feed only goes forward: no ``previous`` link."""
 
     page_size = 1000
-    ordering = ("id",)
+    ordering = ("txid", "id")
+    horizon = RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", ())
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.base_url = request.build_absolute_uri()
+        self.page_size = self.get_page_size(request)
+        self.after = self._position(request)
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        queryset = queryset.filter(txid__lt=self.horizon)
+        if self.after != (0, 0):  # a row comparison: one range scan of (txid, id)
+            queryset = queryset.filter(
+                RawSQL(f"({table}.txid, {table}.id) > (%s, %s)", self.after, BooleanField())
+            )
+        rows = list(queryset.order_by("txid", "id")[: self.page_size + 1])
+        self.has_next = len(rows) > self.page_size
+        self.page = rows[: self.page_size]
+        return self.page
+
+    def _position(self, request) -> tuple[int, int]:
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return (0, 0)  # from the beginning
+        try:
+            txid, _, event = base64.b64decode(encoded.encode("ascii"), validate=True).partition(
+                b"."
+            )
+            position = (int(txid), int(event))
+        except (ValueError, binascii.Error) as error:
+            raise self._invalid() from error
+        if not all(0 <= value < 2**63 for value in position):
+            raise self._invalid()
+        return position
+
+    def _link(self, position: tuple[int, int]) -> str:
+        token = base64.b64encode(f"{position[0]}.{position[1]}".encode("ascii")).decode("ascii")
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
 
     def get_next_link(self):
-        if self.has_next:
-            return super().get_next_link()
         if self.page:
-            position = self._get_position_from_instance(self.page[-1], self.ordering)
-            return self.encode_cursor(Position(offset=0, reverse=False, position=position))
-        if self.cursor is not None and not self.cursor.reverse:
-            return self.encode_cursor(self.cursor)  # nothing new yet: poll the same place
-        return self.encode_cursor(Position(offset=0, reverse=False, position=None))
+            return self._link((self.page[-1]["txid"], self.page[-1]["id"]))
+        return self._link(self.after)  # nothing new yet: poll the same place
+
+    def get_previous_link(self):
+        return None
 
 
 # --- views ----------------------------------------------------------------------------------------
@@ -404,12 +451,15 @@ class AppointmentReadViewSet(
         summary="Flux des changements des rendez-vous",
         description=(
             "Les événements des rendez-vous (planifié, honoré, manqué, excusé, annulé, reporté, "
-            "statut annulé) par identifiant croissant, pour les systèmes qui tiennent une copie "
-            "de l'agenda. Première lecture sans curseur : depuis le début. Le client garde le "
-            "lien « next » de chaque page (il est présent même sur la dernière page) et "
-            "l'interroge ensuite régulièrement : il reçoit les événements arrivés depuis, sans "
-            "perte ni doublon. Jusqu'à 1 000 événements par page (`page_size`, 1 000 par "
-            "défaut). Curseur mal formé ou taille de page hors limites : erreur 400."
+            "statut annulé) dans l'ordre où ils ont été enregistrés, pour les systèmes qui "
+            "tiennent une copie de l'agenda. Première lecture sans curseur : depuis le début. Le "
+            "client garde le lien « next » de chaque page (il est présent même sur la dernière "
+            "page) et l'interroge ensuite régulièrement : il reçoit les événements arrivés depuis, "
+            "sans perte ni doublon, y compris ceux d'une opération qui s'est terminée après une "
+            "autre plus récente (un événement n'est servi qu'une fois terminées toutes les "
+            "opérations commencées avant lui). Les identifiants ne sont donc pas toujours "
+            "croissants d'une page à l'autre. Jusqu'à 1 000 événements par page (`page_size`, "
+            "1 000 par défaut). Curseur mal formé ou taille de page hors limites : erreur 400."
         ),
         responses={200: ChangeSerializer(many=True), **error_responses(400)},
         tags=["changements"],
@@ -421,9 +471,16 @@ class ChangesFeedViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = FeedCursor
     filter_backends: list = []
     serializer_class = ChangeSerializer
-    ordering = ("id",)
+    ordering = ("txid", "id")
 
     def get_queryset(self):
-        return AppointmentEvent.objects.order_by("id").values(
-            "id", "appointment_id", "person_id", "kind", "at", "to_state", "appointment__starts_at"
+        return AppointmentEvent.objects.values(
+            "id",
+            "txid",
+            "appointment_id",
+            "person_id",
+            "kind",
+            "at",
+            "to_state",
+            "appointment__starts_at",
         )

@@ -16,6 +16,15 @@ from jurisdiction_apps.people.models import Person
 from .constants import AppointmentState, EventKind, NotifyMode, Weekday
 
 
+class CurrentTransactionId(models.Func):
+    """The writing transaction's 64-bit id (xid8, never wraps). The changes feed serves an event
+    only once every transaction with a smaller id has ended, so one committing late is never
+    skipped (jurisdiction_apps/scheduling/api.py, FeedCursor)."""
+
+    template = "pg_current_xact_id()::text::bigint"
+    output_field = models.BigIntegerField()
+
+
 class TransitionError(Exception):
     """A state change the appointment's state or time does not allow (message in French)."""
 
@@ -286,11 +295,16 @@ class AppointmentEvent(models.Model):
     notify = models.BooleanField("prévenir la personne", default=False)
     details = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by PostgreSQL on insert, never by Python (a copy leaves it out: the copy's transaction).
+    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
         verbose_name = "événement de convocation"
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["person", "at"], name="appt_event_person_time")]
+        indexes = [
+            models.Index(fields=["person", "at"], name="appt_event_person_time"),
+            models.Index(fields=["txid", "id"], name="appt_event_feed_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.appointment_id} {self.kind}"

@@ -30,7 +30,7 @@ from jurisdiction_apps.notifications.models import Attempt, Message
 from jurisdiction_apps.organisation.models import AppointmentType, Place
 from jurisdiction_apps.portal.models import Attachment, ChangeRequest, PortalMessage
 from jurisdiction_apps.scheduling.constants import AppointmentState
-from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
+from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent, CurrentTransactionId
 
 # SMS whose state will not change any more: safe to copy (never sent again).
 COPIED_SMS_STATES = (
@@ -116,6 +116,8 @@ class SchemaCopier:
         constants = constants or {}
         columns, expressions, params = [], [], []
         for model_field in model._meta.concrete_fields:
+            if isinstance(model_field.db_default, CurrentTransactionId):
+                continue  # the copying transaction's id: the target's changes feed serves it
             column = model_field.column
             columns.append(_q(column))
             if model_field.primary_key:
