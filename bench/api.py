@@ -7,12 +7,10 @@ concurrent clients (wrk, loopback):
 - ``day_list_baseline``: the same list served by a plain ModelSerializer + ModelViewSet without
   query tuning (bench/api_urls.py, bench-only), in the same run;
 - ``changes_feed``: the changes feed at 1,000 events per page, GET /api/v1/changements/, from
-  cursors spread over the whole table;
-- ``booking``: POST bookings one after the other (one client, 200 by default), through the minimal
-  booking view of bench/api_urls.py that calls the scheduling service (the API's own booking
-  endpoint comes from scheduling/api_writes.py; point BENCH_API_BOOKING_PATH at it once merged,
-  BENCH_API_BOOKING_EXTRA='{"notify": ...}' adds the fields it asks beyond person,
-  appointment_type, place, agenda, starts_at; each POST carries its own Idempotency-Key).
+  cursors spread over the whole table (the (txid, id) positions a client holds);
+- ``booking``: free-time bookings one after the other (one client, 200 by default) through the
+  API's own POST /api/v1/rendez-vous/, as a system does it: an API key of a service account
+  (role DPIP), its own Idempotency-Key per booking, the booking SMS queued.
 Queries per page are counted in process (Django test client) on two pages of each list: they must
 be equal (constant per page).
 
@@ -34,7 +32,7 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
@@ -42,6 +40,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "api_settings")  # bench/api_set
 
 import backoffice  # noqa: E402  (bench/backoffice.py: sets Django up, the data generator)
 from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Max, Min  # noqa: E402
@@ -63,22 +62,21 @@ from load import (  # noqa: E402
     wrk_script,
 )
 from load import measure as load_measure  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from jurisdiction_apps.organisation.models import Agenda, AppointmentType  # noqa: E402
 from jurisdiction_apps.people.models import Person  # noqa: E402
 from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent  # noqa: E402
 from jurisdiction_apps.scheduling.queries import local_day_bounds  # noqa: E402
+from tenants.api_keys import create_key, revoke_key  # noqa: E402
 from tenants.constants import Role  # noqa: E402
-from tenants.models import Jurisdiction  # noqa: E402
+from tenants.models import Jurisdiction, JurisdictionAPIKey  # noqa: E402
 from tenants.services import ensure_public_tenant, grant_membership  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "200000"))
 APPOINTMENTS = int(os.environ.get("BENCH_APPOINTMENTS", "1000000"))
 BOOKINGS = int(os.environ.get("BENCH_BOOKINGS", "200"))
-BOOKING_PATH = os.environ.get("BENCH_API_BOOKING_PATH", "/api/v1/banc/reservation/")
-BOOKING_EXTRA = json.loads(os.environ.get("BENCH_API_BOOKING_EXTRA", "{}"))  # more body fields
+BOOKING_PATH = "/api/v1/rendez-vous/"
 KEEP = os.environ.get("BENCH_KEEP") == "1"
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 
@@ -90,9 +88,9 @@ GOALS = {"one_client_p95_ms": 50.0, "twenty_clients_p95_ms": 150.0, "booking_p95
 MEASURED = ("day_list", "day_list_baseline", "changes_feed")
 
 
-def feed_cursor(position: int) -> str:
-    """The cursor a client holds after the event ``position`` (DRF's encoding: base64 of p=…)."""
-    return quote(base64.b64encode(urlencode({"p": str(position)}).encode()).decode(), safe="")
+def feed_cursor(txid: int, event_id: int) -> str:
+    """The cursor a client holds after an event (FeedCursor's encoding: base64 of "txid.id")."""
+    return quote(base64.b64encode(f"{txid}.{event_id}".encode()).decode(), safe="")
 
 
 def prepare(day):
@@ -124,6 +122,21 @@ def prepare(day):
     return target, agents
 
 
+def bench_key(target) -> tuple[JurisdictionAPIKey, str]:
+    """A fresh API key of the bench jurisdiction (the ones of an earlier kept run revoked)."""
+    for earlier in JurisdictionAPIKey.objects.filter(
+        jurisdiction=target.jurisdiction, revoked=False
+    ):
+        revoke_key(earlier)
+    return create_key(
+        target.jurisdiction,
+        name="Banc de l'API",
+        role=Role.DPIP,
+        expiry_date=None,
+        created_by=None,
+    )
+
+
 def urls_of(target, day) -> dict:
     busy = target.figures["busy_agenda_id"]
     with schema_context(target.jurisdiction.schema_name):
@@ -142,10 +155,16 @@ def urls_of(target, day) -> dict:
             .first()
         )
         quiet = other["agenda_id"] if other else busy
-    span = max(1, high - low - FEED_PAGE)
-    positions = [low + span * k // FEED_CURSORS for k in range(FEED_CURSORS)]
+        span = max(1, high - low - FEED_PAGE)
+        positions = [
+            AppointmentEvent.objects.filter(pk__gte=low + span * k // FEED_CURSORS)
+            .order_by("pk")
+            .values_list("txid", "pk")
+            .first()
+            for k in range(FEED_CURSORS)
+        ]
     feed = [
-        f"/api/v1/changements/?page_size={FEED_PAGE}&cursor={feed_cursor(p)}" for p in positions
+        f"/api/v1/changements/?page_size={FEED_PAGE}&cursor={feed_cursor(*p)}" for p in positions
     ]
     return {
         "day_list": f"/api/v1/rendez-vous/?date={day.isoformat()}&agenda={busy}",
@@ -220,13 +239,13 @@ def booking_bodies(target) -> list[dict]:
                 "place": agenda.place_id,
                 "agenda": agenda.pk,
                 "starts_at": starts.isoformat(),
-                **BOOKING_EXTRA,
+                "notify": "notify_and_remind",
             }
         )
     return bodies
 
 
-def post(port: int, host: str, path: str, token: str, body: dict) -> tuple[int, float, bytes]:
+def post(port: int, host: str, path: str, key: str, body: dict) -> tuple[int, float, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         started = time.perf_counter()
@@ -236,7 +255,7 @@ def post(port: int, host: str, path: str, token: str, body: dict) -> tuple[int, 
             body=json.dumps(body),
             headers={
                 "Host": host,
-                "Authorization": f"Token {token}",
+                "Authorization": f"Api-Key {key}",
                 "Content-Type": "application/json",
                 "Idempotency-Key": str(uuid.uuid4()),  # one per booking (the API's POST asks it)
             },
@@ -248,12 +267,12 @@ def post(port: int, host: str, path: str, token: str, body: dict) -> tuple[int, 
         conn.close()
 
 
-def measure_bookings(port, host, token, bodies, access_log) -> dict:
+def measure_bookings(port, host, key, bodies, access_log) -> dict:
     drain(access_log)
     offset = access_log.stat().st_size
     statuses, client_ms, failures = [], [], []
     for body in bodies:
-        status, elapsed, payload = post(port, host, BOOKING_PATH, token, body)
+        status, elapsed, payload = post(port, host, BOOKING_PATH, key, body)
         statuses.append(status)
         client_ms.append(elapsed)
         if status != 201 and len(failures) < 3:
@@ -280,7 +299,7 @@ def main() -> None:
     target, agents = prepare(day)
     session_key = backoffice.open_session(agents[0])
     cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
-    token, _ = Token.objects.get_or_create(user=agents[0])
+    api_key, key = bench_key(target)
     urls = urls_of(target, day)
     queries = count_queries(target, session_key, urls)
     print(f"queries per page: {json.dumps(queries)}", flush=True)
@@ -323,8 +342,8 @@ def main() -> None:
                     flush=True,
                 )
             bodies = booking_bodies(target)
-            post(port, target.host, BOOKING_PATH, token.key, bodies.pop())  # warm (discarded)
-            results["booking"] = measure_bookings(port, target.host, token.key, bodies, access_log)
+            post(port, target.host, BOOKING_PATH, key, bodies.pop())  # warm (discarded)
+            results["booking"] = measure_bookings(port, target.host, key, bodies, access_log)
             busy_after = host_cpu_busy()
             print(
                 f"  booking            1 client: srv p95 {results['booking']['server_p95_ms']:6.1f}"
@@ -335,8 +354,8 @@ def main() -> None:
     print_host_busy(busy_before, busy_after)
 
     if not KEEP:
-        Token.objects.filter(pk=token.pk).delete()
         backoffice.clean_up([target], agents, session_key)
+        get_user_model().objects.filter(pk=api_key.service_account_id).delete()
 
     met = all(
         results[name]["one_client"]["server_p95_ms"] < GOALS["one_client_p95_ms"]
