@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jurisdiction_apps.core.history import user_label
+from tenants.api import idempotency
 from tenants.api.errors import ApiError
 from tenants.api.filters import BOOLEAN_CHOICES, TieBreakOrderingFilter
 from tenants.api.permissions import ActionPermission
@@ -354,13 +355,15 @@ PERSON_ID = "Identifiant de la personne."
             "refusé (409 « duplicate ») ; une personne de même nom, mêmes prénoms et même date de "
             "naissance demande confirm_not_duplicate: true (409 « possible_duplicate »). "
             "L'index national est consulté : « followed_elsewhere » nomme les autres juridictions "
-            "qui suivent la personne (une seule fois, dans cette réponse)."
+            "qui suivent la personne (une seule fois, dans cette réponse). Avec l'en-tête "
+            "« Idempotency-Key », un enregistrement renvoyé ne crée jamais deux fiches."
         ),
         request=PersonWriteSerializer,
+        parameters=[idempotency.PARAMETER],
         examples=EXAMPLES,
         responses={
             201: SavedPersonSerializer,
-            **error_responses(400),
+            **error_responses(400, 422),
             409: error_responses(409, serializer=DuplicateErrorSerializer)[409],
         },
     ),
@@ -418,8 +421,11 @@ class PersonViewSet(
         return Response(PersonSerializer(person, context=self.get_serializer_context()).data)
 
     def create(self, request, *args, **kwargs):
-        person, hits = self._save(request, None)
-        return Response(self._saved(person, hits), status=status.HTTP_201_CREATED)
+        def work() -> Response:
+            person, hits = self._save(request, None)
+            return Response(self._saved(person, hits), status=status.HTTP_201_CREATED)
+
+        return idempotency.guarded(request, work)
 
     def partial_update(self, request, *args, **kwargs):
         person = self.get_object()

@@ -619,22 +619,11 @@ class AppointmentWriteMixin:
         description=(
             "Les mêmes règles que la page de convocation : un type que votre rôle réserve, un "
             "lieu qui le propose, un créneau libre de cet agenda (ou, pour un type sans créneau, "
-            "une date et une heure à venir). En-tête facultatif « Idempotency-Key » : la même "
-            "requête renvoyée avec la même clé (24 h) ne réserve pas deux fois et reçoit la même "
-            "réponse (en-tête « Idempotent-Replayed: true ») ; la même clé avec un autre corps "
-            "est refusée (422)."
+            "une date et une heure à venir). Avec l'en-tête « Idempotency-Key », une réservation "
+            "renvoyée (coupure réseau) n'est jamais faite deux fois."
         ),
         request=BookingSerializer,
-        parameters=[
-            OpenApiParameter(
-                idempotency.HEADER,
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                required=False,
-                description="Clé choisie par le client (1 à 255 caractères ASCII visibles), "
-                "par exemple un UUID, unique par réservation.",
-            )
-        ],
+        parameters=[idempotency.PARAMETER],
         responses={201: AppointmentResultSerializer, **error_responses(400, 409, 422)},
         examples=[BOOK_EXAMPLE, FREE_TIME_EXAMPLE, RESULT_EXAMPLE],
         tags=["Rendez-vous"],
@@ -661,15 +650,18 @@ class AppointmentWriteMixin:
             "rendez-vous (« replaces » : l'ancien)."
         ),
         request=RescheduleSerializer,
-        parameters=[APPOINTMENT_ID],
+        parameters=[APPOINTMENT_ID, idempotency.PARAMETER],
         responses={
             201: AppointmentResultSerializer,
-            **error_responses(400, 404, 409),
+            **error_responses(400, 404, 409, 422),
         },
         tags=["Rendez-vous"],
     )
     @action(detail=True, methods=["post"], url_path="report")
     def reschedule(self, request, pk=None):
+        return idempotency.guarded(request, lambda: self._reschedule(request, pk))
+
+    def _reschedule(self, request, pk) -> Response:
         old = self._appointment(pk)
         defaults = {
             "appointment_type": old.appointment_type,
@@ -699,8 +691,8 @@ class AppointmentWriteMixin:
             "par SMS (« notify »)."
         ),
         request=CancelSerializer,
-        parameters=[APPOINTMENT_ID],
-        responses={200: AppointmentResultSerializer, **error_responses(400, 404, 409)},
+        parameters=[APPOINTMENT_ID, idempotency.PARAMETER],
+        responses={200: AppointmentResultSerializer, **error_responses(400, 404, 409, 422)},
         examples=[
             OpenApiExample(
                 "Annuler et prévenir", value={"reason": "Audience déplacée", "notify": True}
@@ -710,13 +702,16 @@ class AppointmentWriteMixin:
     )
     @action(detail=True, methods=["post"], url_path="annulation")
     def cancel(self, request, pk=None):
-        appointment = self._appointment(pk)
-        serializer = CancelSerializer(data=request.data, context=self._write_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        return self._transition(
-            appointment, EventKind.CANCELLED, notify=data["notify"], reason=data["reason"]
-        )
+        def work() -> Response:
+            appointment = self._appointment(pk)
+            serializer = CancelSerializer(data=request.data, context=self._write_context())
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            return self._transition(
+                appointment, EventKind.CANCELLED, notify=data["notify"], reason=data["reason"]
+            )
+
+        return idempotency.guarded(request, work)
 
     @extend_schema(
         operation_id="rendez_vous_issue",
@@ -726,18 +721,23 @@ class AppointmentWriteMixin:
             "absence pas encore reportée. Aucun SMS n'est envoyé, comme sur les pages."
         ),
         request=OutcomeSerializer,
-        parameters=[APPOINTMENT_ID],
-        responses={200: AppointmentResultSerializer, **error_responses(400, 404, 409)},
+        parameters=[APPOINTMENT_ID, idempotency.PARAMETER],
+        responses={200: AppointmentResultSerializer, **error_responses(400, 404, 409, 422)},
         examples=[OpenApiExample("Honoré", value={"outcome": "fulfilled"}, request_only=True)],
         tags=["Rendez-vous"],
     )
     @action(detail=True, methods=["post"], url_path="issue")
     def record_outcome(self, request, pk=None):
-        appointment = self._appointment(pk)
-        serializer = OutcomeSerializer(data=request.data, context=self._write_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        return self._transition(appointment, data["outcome"], notify=False, reason=data["reason"])
+        def work() -> Response:
+            appointment = self._appointment(pk)
+            serializer = OutcomeSerializer(data=request.data, context=self._write_context())
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            return self._transition(
+                appointment, data["outcome"], notify=False, reason=data["reason"]
+            )
+
+        return idempotency.guarded(request, work)
 
     def _transition(self, appointment, kind, *, notify, reason) -> Response:
         try:

@@ -1,4 +1,6 @@
-"""``Idempotency-Key`` on a POST of the API (issue 20): a retried request never does its work twice.
+"""``Idempotency-Key`` on the POSTs of the API (issue 20): a retried request never does its work
+twice. Every POST that creates or changes something takes it: registering a person, booking,
+rescheduling, cancelling, recording an outcome (``PARAMETER`` documents it on each).
 
 The key is claimed by an INSERT ... ON CONFLICT in the transaction of the work itself
 (``guarded``): two identical requests sent at once both try to insert; the second waits on the
@@ -18,6 +20,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -34,8 +38,21 @@ class KeyReused(exceptions.APIException):
     error_code = "idempotency_key_reused"
     default_detail = (
         "Cette clé d'idempotence a déjà servi pour une autre requête : "
-        "utilisez une nouvelle clé pour une nouvelle réservation."
+        "utilisez une nouvelle clé pour chaque nouvelle opération."
     )
+
+
+# The header in the schema of every POST that takes it.
+PARAMETER = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Facultatif. Clé choisie par le client (1 à 255 caractères ASCII visibles), par "
+    "exemple un UUID, une par opération : la même requête renvoyée avec la même clé (24 h) ne "
+    "refait rien et reçoit la même réponse (en-tête « Idempotent-Replayed: true ») ; la même clé "
+    "avec un autre corps est refusée (422).",
+)
 
 
 class InvalidKey(exceptions.ValidationError):

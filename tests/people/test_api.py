@@ -177,6 +177,22 @@ def test_a_namesake_born_the_same_day_needs_a_confirmation(alpha, cpip):
     assert count_people(alpha) == 2
 
 
+def test_a_retried_registration_with_its_key_registers_once(alpha, cpip):
+    """A person without phone or APPI number, confirmed as no duplicate: without the key, a
+    retry after a lost answer would register them twice."""
+    body = {**BODY, "phone": "", "no_mobile_phone": True, "confirm_not_duplicate": True}
+    headers = {"Idempotency-Key": "inscription-1"}
+    first = cpip.post(URL, json.dumps(body), content_type="application/json", headers=headers)
+    again = cpip.post(URL, json.dumps(body), content_type="application/json", headers=headers)
+    assert first.status_code == again.status_code == 201, first.content
+    assert first.json() == again.json() and again["Idempotent-Replayed"] == "true"
+    assert count_people(alpha) == 1
+    other = {**body, "first_names": "Paul"}
+    response = cpip.post(URL, json.dumps(other), content_type="application/json", headers=headers)
+    assert error(response, 422)["code"] == "idempotency_key_reused"
+    assert count_people(alpha) == 1
+
+
 # --- the national index ----------------------------------------------------------------------
 @pytest.fixture
 def at_beta(beta):

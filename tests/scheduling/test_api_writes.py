@@ -511,6 +511,56 @@ def test_a_malformed_key_is_a_400(bex_api, person, slot_type, office, agenda, ma
     assert not Appointment.objects.exists()
 
 
+def test_a_retried_reschedule_cancel_or_outcome_replays_its_first_answer(
+    bex_api, cpip, person, slot_type, office, agenda, make_slot
+):
+    """Without the key, a retried transition is refused (409: already done) and the system
+    cannot tell its first call succeeded; with it, the retry gets the first answer, and nothing
+    happens twice."""
+    old = book_on_new_slot(person, slot_type, office, agenda, make_slot, cpip, 30)
+    body = {"slot": make_slot(hours_from_now=60).pk}
+    first = post(bex_api, f"{URL}{old.pk}/report/", body, **{"Idempotency-Key": "report-1"})
+    again = post(bex_api, f"{URL}{old.pk}/report/", body, **{"Idempotency-Key": "report-1"})
+    assert first.status_code == again.status_code == 201, first.content
+    assert first.json() == again.json() and again["Idempotent-Replayed"] == "true"
+    assert Appointment.objects.filter(replaces=old).count() == 1
+
+    new = Appointment.objects.get(replaces=old)
+    cancel = {"reason": "Audience déplacée"}
+    first = post(bex_api, f"{URL}{new.pk}/annulation/", cancel, **{"Idempotency-Key": "ann-1"})
+    again = post(bex_api, f"{URL}{new.pk}/annulation/", cancel, **{"Idempotency-Key": "ann-1"})
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json() and again["Idempotent-Replayed"] == "true"
+    assert AppointmentEvent.objects.filter(appointment=new, kind="cancelled").count() == 1
+    assert error_of(post(bex_api, f"{URL}{new.pk}/annulation/", cancel), 409)  # no key
+
+    past = book_on_new_slot(person, slot_type, office, agenda, make_slot, cpip, -2)
+    outcome = {"outcome": "no_show"}
+    first = post(bex_api, f"{URL}{past.pk}/issue/", outcome, **{"Idempotency-Key": "issue-1"})
+    again = post(bex_api, f"{URL}{past.pk}/issue/", outcome, **{"Idempotency-Key": "issue-1"})
+    assert first.status_code == again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true"
+    assert AppointmentEvent.objects.filter(appointment=past, kind="no_show").count() == 1
+    other = {"outcome": "fulfilled"}
+    error = error_of(
+        post(bex_api, f"{URL}{past.pk}/issue/", other, **{"Idempotency-Key": "issue-1"}), 422
+    )
+    assert error["code"] == "idempotency_key_reused"
+    assert Appointment.objects.get(pk=past.pk).state == AppointmentState.NO_SHOW
+
+
+def test_a_key_is_bound_to_its_route(bex_api, cpip, person, slot_type, office, agenda, make_slot):
+    """The same key and body on another appointment is another request (422, nothing done)."""
+    one = book_on_new_slot(person, slot_type, office, agenda, make_slot, cpip, 30)
+    two = book_on_new_slot(person, slot_type, office, agenda, make_slot, cpip, 40)
+    post(bex_api, f"{URL}{one.pk}/annulation/", {}, **{"Idempotency-Key": "ann-2"})
+    error = error_of(
+        post(bex_api, f"{URL}{two.pk}/annulation/", {}, **{"Idempotency-Key": "ann-2"}), 422
+    )
+    assert error["code"] == "idempotency_key_reused"
+    assert Appointment.objects.get(pk=two.pk).state == AppointmentState.BOOKED
+
+
 # --- reschedule, cancel, outcome -----------------------------------------------------------------
 def test_rescheduling_books_the_new_slot_and_cancels_the_old(
     bex_api, cpip, person, slot_type, office, agenda, make_slot
