@@ -3,7 +3,8 @@
 Pages with personal data must not stay in a browser's cache or a proxy's after the agent or the
 person followed has left (a shared computer, the back button after signing out). Applied when:
 
-- the path is under ``/api/``;
+- the path is under ``/api/``, except the national open-data API's 200 and 304 answers, which
+  say ``Cache-Control: public`` themselves (tenants/api/public.py: the same for everyone);
 - the request carries a session cookie and the session is an agent's (signed-in user) or a
   person's on the portal (``mon-espace``), or the response varies on that cookie;
 - the response is a file to download (``Content-Disposition``: proofs, exports, CSV, ICS).
@@ -23,7 +24,7 @@ from jurisdiction_apps.portal.session import SESSION_KEY as PORTAL_SESSION_KEY
 
 def _is_personal(request, response) -> bool:
     if request.path.startswith("/api/"):
-        return True
+        return "public" not in _directives(response)
     if response.has_header("Content-Disposition"):
         return True
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
@@ -35,6 +36,11 @@ def _is_personal(request, response) -> bool:
     if session is not None and session.get(PORTAL_SESSION_KEY):
         return True
     return has_vary_header(response, "Cookie")
+
+
+def _directives(response) -> set[str]:
+    header = response.get("Cache-Control", "")
+    return {part.strip().split("=")[0].lower() for part in header.split(",") if part.strip()}
 
 
 class NoStoreMiddleware:

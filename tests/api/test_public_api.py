@@ -175,6 +175,29 @@ def test_answers_are_cached_until_the_content_changes(visitor):
     assert fresh.json()["results"][0]["name"] == "Après"
 
 
+def test_browsers_may_keep_an_answer_and_revalidate_it_with_its_etag(visitor):
+    """Open data: the one kind of API answer without no-store. A 200 says public, max-age=300,
+    with an ETag; the same ETag gets a 304 without a body until the content changes; errors
+    stay no-store."""
+    PartnerFactory(name="Avant")
+    first = visitor.get("/api/v1/reinsertion/")
+    assert first.status_code == 200
+    directives = {part.strip() for part in first["Cache-Control"].split(",")}
+    assert directives == {"public", "max-age=300"}
+    etag = first["ETag"]
+    unchanged = visitor.get("/api/v1/reinsertion/", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert unchanged["ETag"] == etag and "no-store" not in unchanged["Cache-Control"]
+    other_page = visitor.get("/api/v1/reinsertion/?departement=92", headers={"If-None-Match": etag})
+    assert other_page.status_code == 200 and other_page["ETag"] != etag
+    bump_version()  # the content changed (what an edit's on_commit does)
+    changed = visitor.get("/api/v1/reinsertion/", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    bad = visitor.get("/api/v1/reinsertion/?departement=999", headers={"If-None-Match": etag})
+    assert bad.status_code == 400
+    assert "no-store" in bad["Cache-Control"] and "ETag" not in bad
+
+
 def test_anyone_reads_it_and_credentials_change_nothing(visitor, alpha):
     PartnerFactory(name="Ouverte")
     agent = Client(HTTP_HOST=HOST)
