@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from tenants import api_keys
 from tenants.constants import Role
 from tests.auth import sign_in
 from tests.factories import MembershipFactory
@@ -57,6 +58,16 @@ def test_a_token_of_another_jurisdiction_gets_403(operation, alpha_admin, beta):
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)
+def test_an_api_key_of_another_jurisdiction_gets_403(operation, alpha, beta):
+    # A key whose service account is A's local admin: the most any key of A can do.
+    _, key = api_keys.create_key(
+        alpha, name="Logiciel d'Alpha", role=Role.LOCAL_ADMIN, expiry_date=None, created_by=None
+    )
+    response = call(Client(), operation, HTTP_AUTHORIZATION=f"Api-Key {key}")
+    assert_refused(response, operation)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=str)
 def test_an_anonymous_caller_is_refused(operation, beta):
     assert_refused(call(Client(), operation), operation, statuses=(401, 403))
 
@@ -66,13 +77,20 @@ def test_the_walk_finds_the_routes_mounted_today():
     assert {"GET /api/v1/moi/", "GET /api/v1/battements/"} <= found
 
 
-def test_the_same_admin_is_let_in_on_its_own_host(alpha_admin, alpha):
-    """The refusals above are about the host, not a broken account."""
+def test_the_same_admin_and_key_are_let_in_on_their_own_host(alpha_admin, alpha):
+    """The refusals above are about the host, not a broken account or key."""
     client = Client()
     sign_in(client, alpha_admin)
     response = client.get("/api/v1/moi/", HTTP_HOST="alpha.localhost")
     assert response.status_code == 200
     assert response.json()["jurisdiction"]["slug"] == "alpha"
+    _, key = api_keys.create_key(
+        alpha, name="Logiciel d'Alpha", role=Role.LOCAL_ADMIN, expiry_date=None, created_by=None
+    )
+    response = Client().get(
+        "/api/v1/personnes/", HTTP_HOST="alpha.localhost", HTTP_AUTHORIZATION=f"Api-Key {key}"
+    )
+    assert response.status_code == 200
 
 
 def test_the_walk_reads_router_routes_and_their_methods():

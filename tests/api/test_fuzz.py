@@ -1,6 +1,7 @@
 """Schemathesis against a live server (issue 20, point 5), in `make test`: the jurisdiction API's
 own schema (as served at /api/schema/) is loaded, and every operation it describes is called
-with generated data, valid and invalid, as a local admin (the most powerful local role), a
+with generated data, valid and invalid, as a system would call it: with an API key whose
+service account is a local admin (the most powerful local role), a
 bounded number of times with a fixed seed. No answer may be a 5xx, and every answer must match
 the schema: its status documented, its content type, its body (the error format included) and
 its headers. Operations that the schema links (a created resource read back) are also run as
@@ -11,7 +12,6 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -20,9 +20,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tenants import api_keys
 from tenants.constants import Role
 from tests.e2e.conftest import live_url  # noqa: F401 - the live server fixture
-from tests.factories import MembershipFactory
 
 CHECKS = [
     not_a_server_error,
@@ -43,8 +43,14 @@ def api(request, live_url, committed_db, settings):  # noqa: F811
     session = requests.Session()
     session.headers["Host"] = request.param
     if request.param != "localhost":
-        admin = MembershipFactory(jurisdiction=committed_db["alpha"], role=Role.LOCAL_ADMIN).user
-        session.headers["Authorization"] = f"Token {Token.objects.create(user=admin).key}"
+        _, key = api_keys.create_key(
+            committed_db["alpha"],
+            name="Logiciel fuzzé",
+            role=Role.LOCAL_ADMIN,
+            expiry_date=None,
+            created_by=None,
+        )
+        session.headers["Authorization"] = f"Api-Key {key}"
     base_url = live_url.format(host="127.0.0.1")
     response = session.get(base_url + "/api/schema/", params={"format": "json"}, timeout=30)
     assert response.status_code == 200, response.text[:300]
