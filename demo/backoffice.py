@@ -168,6 +168,22 @@ def _create_backoffice(jurisdiction, *, holders: list, booker) -> None:
                 ),
                 acting_user=booker,
             )
+    # First SPIP meetings on slots: what the SPIP's own systems book (the demo API key, DPIP,
+    # in docs/api.md's examples).
+    for weekday in (Weekday.WEDNESDAY, Weekday.FRIDAY):
+        for hour in (9, 11):
+            save_slot_template(
+                SlotTemplate(
+                    agenda=team,
+                    appointment_type=types["premiere-convocation-spip"],
+                    weekday=weekday,
+                    start_time=time(hour),
+                    duration_minutes=60,
+                    capacity=1,
+                    starts_on=today,
+                ),
+                acting_user=booker,
+            )
     save_slot_template(
         SlotTemplate(
             agenda=chambers,
@@ -236,9 +252,8 @@ def _create_backoffice(jurisdiction, *, holders: list, booker) -> None:
     )
     if failing is not None:  # one number that does not work, for the "SMS en échec" page
         sms_demo.fail_number(failing)
-    for person, slot in zip(
-        people[:4], Slot.objects.filter(agenda=team).future()[:4], strict=False
-    ):
+    hearing_slots = Slot.objects.filter(agenda=team, appointment_type=types["sortie-audience-spip"])
+    for person, slot in zip(people[:4], hearing_slots.future()[:4], strict=False):
         book(
             BookingRequest(
                 person=person,
