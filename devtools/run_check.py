@@ -6,6 +6,8 @@ any step fails.
    on free ports, with the embedded PostgreSQL and Redis (DATABASE_URL and REDIS_URL unset);
 2. /health/ answers 200; the public home and every demo jurisdiction's home answer 200;
 3. one demo agent signs in with the README's password and reaches the back-office;
+   docs/api.md's curl examples run with the demo API key that `make run` printed
+   (devtools/api_examples.py: every call 2xx);
 4. SIGINT to the process group, as Ctrl-C in a terminal; `make run` ends;
 5. no process started by it is left (web, worker, beat, SMS gateway, PostgreSQL, Redis): each
    carries a marker in its environment, looked for in every process of the machine.
@@ -27,6 +29,8 @@ import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
+
+from devtools.api_examples import ExamplesFailed, run_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "JUSTICE_RUN_CHECK"
@@ -122,6 +126,20 @@ def sign_in(client: Client) -> None:
     print(f"  {email} signed in, {target} 200")
 
 
+def printed_api_key(log_path: Path, seconds: float = 60) -> str:
+    """The demo key of make run's banner, which it prints once its own /health/ poll passes
+    (possibly a moment after ours)."""
+    deadline = time.monotonic() + seconds
+    pattern = re.compile(r"Api-Key ([A-Za-z0-9]+\.[A-Za-z0-9]+)")
+    while True:
+        found = pattern.search(log_path.read_text(errors="replace"))
+        if found is not None:
+            return found.group(1)
+        if time.monotonic() > deadline:
+            raise CheckFailed(f"make run printed no demo API key within {seconds:.0f} s")
+        time.sleep(0.5)
+
+
 def marked_processes(marker: str) -> list[str]:
     """Every process of the machine whose environment carries the marker."""
     found = []
@@ -183,7 +201,9 @@ def main() -> int:
         print(f"  /health/ 200 after {seconds:.0f} s")
         check_pages(client)
         sign_in(client)
-    except (CheckFailed, OSError) as error:
+        calls = run_examples(port, printed_api_key(log_path))
+        print(f"  docs/api.md: {calls} curl examples answered 2xx with the printed demo key")
+    except (CheckFailed, ExamplesFailed, OSError, subprocess.TimeoutExpired) as error:
         failure = str(error)
     finally:
         if process.poll() is None:
@@ -205,7 +225,10 @@ def main() -> int:
         print("--- last lines of the make run log ---")
         print("\n".join(log_path.read_text(errors="replace").splitlines()[-40:]))
         return 1
-    print(f"run-check passed in {elapsed:.0f} s: served, signed in, stopped, nothing left")
+    print(
+        f"run-check passed in {elapsed:.0f} s: served, signed in, API examples run, stopped, "
+        "nothing left"
+    )
     shutil.rmtree(var_dir, ignore_errors=True)
     log_path.unlink(missing_ok=True)
     return 0
