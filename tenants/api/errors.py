@@ -5,7 +5,9 @@
 Messages are in French; ``code`` is stable for programs.
 """
 
-from rest_framework import exceptions
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 MESSAGES = {
@@ -40,7 +42,23 @@ class ApiError(exceptions.APIException):
         self.extra = extra
 
 
+class BodyTooLarge(exceptions.APIException):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django refuses to read it (RequestDataTooBig, an
+    English HTML 400 by default); the API says 413 in its own format, nothing read or done."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        megabytes = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000:.1f}".replace(".", ",")
+        super().__init__(
+            detail=f"Requête trop volumineuse : au plus {megabytes} Mo.", code="payload_too_large"
+        )
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django's 500 handling and Sentry take it

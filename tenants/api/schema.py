@@ -18,6 +18,7 @@ DESCRIPTIONS = {
     404: "Ressource introuvable dans cette juridiction.",
     405: "Méthode non autorisée sur cette adresse.",
     409: "Conflit avec l'état des données (doublon, fiche en lecture seule...).",
+    413: "Requête trop volumineuse (« payload_too_large ») : rien n'est lu ni fait.",
     415: "Type de contenu non pris en charge : envoyez du JSON.",
     422: "Requête bien formée mais impossible à traiter (clé d'idempotence déjà utilisée...).",
     429: "Trop de requêtes : réessayez après le délai indiqué (en-tête Retry-After).",
@@ -80,8 +81,8 @@ class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema of an operation, plus the error answers any endpoint may give in
     the error format (so that a new endpoint is described completely without repeating them):
     400 (bad query or body), 401 and 403 (unless the view is open to all), 404 (a path with an
-    identifier), 415 (a body of another type) and 429 (throttled). A view's own declaration for
-    one of these codes wins."""
+    identifier), 413 and 415 (a body too large or of another type) and 429 (throttled). A view's
+    own declaration for one of these codes wins."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -93,7 +94,7 @@ class AutoSchema(openapi.AutoSchema):
         if "{" in self.path:
             codes.append(404)
         if self.method in ("POST", "PUT", "PATCH"):
-            codes.append(415)
+            codes += [413, 415]
         for status in sorted(codes):
             if str(status) not in responses:
                 response = OpenApiResponse(ErrorSerializer, description=DESCRIPTIONS[status])
