@@ -154,36 +154,32 @@ def _create_backoffice(jurisdiction, *, holders: list, booker) -> None:
     chambers = Agenda.objects.create(place=court, name="Cabinet JAP 1")
     zone = jurisdiction.zone
     today = timezone.localdate(timezone=zone)
-    for weekday in (Weekday.MONDAY, Weekday.TUESDAY, Weekday.THURSDAY):
-        for hour in (9, 10, 14, 15):
-            save_slot_template(
-                SlotTemplate(
-                    agenda=team,
-                    appointment_type=types["sortie-audience-spip"],
-                    weekday=weekday,
-                    start_time=time(hour),
-                    duration_minutes=45,
-                    capacity=1,
-                    starts_on=today,
-                ),
-                acting_user=booker,
-            )
-    # First SPIP meetings on slots: what the SPIP's own systems book (the demo API key, DPIP,
-    # in docs/api.md's examples).
-    for weekday in (Weekday.WEDNESDAY, Weekday.FRIDAY):
-        for hour in (9, 11):
-            save_slot_template(
-                SlotTemplate(
-                    agenda=team,
-                    appointment_type=types["premiere-convocation-spip"],
-                    weekday=weekday,
-                    start_time=time(hour),
-                    duration_minutes=60,
-                    capacity=1,
-                    starts_on=today,
-                ),
-                acting_user=booker,
-            )
+    # Hearing exits on slots (booked by the court's BEX), and first SPIP meetings on slots (what
+    # the SPIP's own systems book: the demo API key, DPIP, in docs/api.md's examples).
+    team_slots = (
+        (
+            "sortie-audience-spip",
+            (Weekday.MONDAY, Weekday.TUESDAY, Weekday.THURSDAY),
+            (9, 10, 14, 15),
+            45,
+        ),
+        ("premiere-convocation-spip", (Weekday.WEDNESDAY, Weekday.FRIDAY), (9, 11), 60),
+    )
+    for code, weekdays, hours, minutes in team_slots:
+        for weekday in weekdays:
+            for hour in hours:
+                save_slot_template(
+                    SlotTemplate(
+                        agenda=team,
+                        appointment_type=types[code],
+                        weekday=weekday,
+                        start_time=time(hour),
+                        duration_minutes=minutes,
+                        capacity=1,
+                        starts_on=today,
+                    ),
+                    acting_user=booker,
+                )
     save_slot_template(
         SlotTemplate(
             agenda=chambers,
