@@ -1,8 +1,11 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
-from jurisdiction_apps.scheduling.models import Appointment
+from jurisdiction_apps.people.models import Person
+from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
+from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 
 
@@ -32,3 +35,35 @@ def book_on_new_slot(person, slot_type, office, agenda, make_slot, user, hours, 
         )
         appointment.refresh_from_db()
     return appointment
+
+
+def fill(jurisdiction, *, place, agenda, appointment_type, agent, count, start):
+    """``count`` people, each with one appointment a minute apart from ``start`` (every other one
+    assigned to ``agent``) and its 'booked' event, in bulk (the size of a page)."""
+    with tenant_context(jurisdiction):
+        people = Person.objects.bulk_create(
+            Person(last_name=f"NOM{n}", first_names="Test", birth_date="1990-01-01")
+            for n in range(count)
+        )
+        appointments = Appointment.objects.bulk_create(
+            Appointment(
+                person=people[n],
+                appointment_type=appointment_type,
+                place=place,
+                agenda=agenda,
+                assigned_agent=agent if n % 2 else None,
+                starts_at=start + timedelta(minutes=n),
+            )
+            for n in range(count)
+        )
+        AppointmentEvent.objects.bulk_create(
+            AppointmentEvent(
+                appointment=appointment,
+                person_id=appointment.person_id,
+                kind=EventKind.BOOKED,
+                to_state=AppointmentState.BOOKED,
+                actor=agent,
+            )
+            for appointment in appointments
+        )
+        return appointments

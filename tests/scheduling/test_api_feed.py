@@ -6,7 +6,7 @@ Committed data, because the feed serves an event only once its transaction has e
 test transaction it would rightly serve nothing."""
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection, connections, transaction
@@ -21,6 +21,8 @@ from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
 from tenants.constants import Role
 from tests.auth import sign_in
 from tests.factories import MembershipFactory
+
+from .helpers import fill
 
 FEED = "/api/v1/changements/"
 
@@ -162,27 +164,15 @@ def test_an_event_committed_after_a_later_one_was_served_is_not_skipped(api, mak
 
 
 def _fill(alpha, setting, agent, count):
-    with tenant_context(alpha):
-        people = Person.objects.bulk_create(
-            Person(last_name=f"NOM{n}", first_names="Test", birth_date="1990-01-01")
-            for n in range(count)
-        )
-        start = utc(2026, 6, 1, 6, 0)
-        values = {key: value for key, value in setting.items() if key != "person"}
-        appointments = Appointment.objects.bulk_create(
-            Appointment(person=people[n], starts_at=start + timedelta(minutes=n), **values)
-            for n in range(count)
-        )
-        AppointmentEvent.objects.bulk_create(
-            AppointmentEvent(
-                appointment=appointment,
-                person_id=appointment.person_id,
-                kind=EventKind.BOOKED,
-                to_state=AppointmentState.BOOKED,
-                actor=agent,
-            )
-            for appointment in appointments
-        )
+    fill(
+        alpha,
+        place=setting["place"],
+        agenda=setting["agenda"],
+        appointment_type=setting["appointment_type"],
+        agent=agent,
+        count=count,
+        start=utc(2026, 6, 1, 6, 0),
+    )
 
 
 def _queries(client, url) -> tuple[int, int]:

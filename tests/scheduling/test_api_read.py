@@ -21,6 +21,8 @@ from tenants.permissions import Action
 from tests.auth import sign_in
 from tests.factories import MembershipFactory
 
+from .helpers import fill
+
 LIST = "/api/v1/rendez-vous/"
 FEED = "/api/v1/changements/"
 
@@ -261,34 +263,15 @@ def _queries(client, url, params=None) -> int:
 
 
 def _fill(alpha, office, agenda, free_type, agent, count):
-    with tenant_context(alpha):
-        people = Person.objects.bulk_create(
-            Person(last_name=f"NOM{n}", first_names="Test", birth_date="1990-01-01")
-            for n in range(count)
-        )
-        start = utc(2026, 6, 1, 6, 0)
-        appointments = Appointment.objects.bulk_create(
-            Appointment(
-                person=people[n],
-                appointment_type=free_type,
-                place=office,
-                agenda=agenda,
-                assigned_agent=agent if n % 2 else None,
-                starts_at=start + timedelta(minutes=n),
-            )
-            for n in range(count)
-        )
-        AppointmentEvent.objects.bulk_create(
-            AppointmentEvent(
-                appointment=appointment,
-                person_id=appointment.person_id,
-                kind=EventKind.BOOKED,
-                to_state=AppointmentState.BOOKED,
-                actor=agent,
-            )
-            for appointment in appointments
-        )
-        return appointments
+    return fill(
+        alpha,
+        place=office,
+        agenda=agenda,
+        appointment_type=free_type,
+        agent=agent,
+        count=count,
+        start=utc(2026, 6, 1, 6, 0),
+    )
 
 
 def test_query_counts_do_not_grow_with_the_page(api, alpha, office, agenda, free_type, agent):
