@@ -9,6 +9,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from jurisdiction_apps.core.api import ArchivedFilterSet, archived_field
 from tenants.api.filters import BOOLEAN_CHOICES, TieBreakOrderingFilter
 from tenants.api.permissions import ActionPermission
 from tenants.api.schema import error_responses
@@ -17,20 +18,13 @@ from tenants.permissions import Action
 from .constants import BookingMode, PlaceKind, ServiceKind
 from .models import Agenda, AppointmentType, Place
 
-READ_ACTIONS = {"list": Action.VIEW_PEOPLE, "retrieve": Action.VIEW_PEOPLE}
 
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """List and read, for every role that sees the agenda pages; filters and ?ordering=."""
 
-def _archived_filter():
-    return filters.ChoiceFilter(
-        method="filter_archived",
-        choices=BOOLEAN_CHOICES,
-        help_text="true : archivés seulement ; false : actifs seulement (par défaut : tous).",
-    )
-
-
-class ArchivedFilterMixin:
-    def filter_archived(self, queryset, name, value):
-        return queryset.filter(archived_at__isnull=value != "true")
+    permission_classes = [ActionPermission]
+    action_permissions = {"list": Action.VIEW_PEOPLE, "retrieve": Action.VIEW_PEOPLE}
+    filter_backends = [filters.DjangoFilterBackend, TieBreakOrderingFilter]
 
 
 # --- places ----------------------------------------------------------------------------------
@@ -45,7 +39,7 @@ class PlaceSerializer(serializers.ModelSerializer):
     service_name = serializers.CharField(
         source="service.name", read_only=True, allow_null=True, help_text="Nom du service, ou null."
     )
-    archived = serializers.SerializerMethodField(help_text="Lieu archivé.")
+    archived = archived_field("Lieu archivé.")
     appointment_types = serializers.SerializerMethodField(
         help_text="Identifiants des types de rendez-vous proposés dans ce lieu."
     )
@@ -86,16 +80,12 @@ class PlaceSerializer(serializers.ModelSerializer):
             "archived_at": {"help_text": "Archivé le (ISO 8601 avec décalage), ou null."},
         }
 
-    def get_archived(self, place) -> bool:
-        return place.archived_at is not None
-
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_appointment_types(self, place):
         return sorted(kind.pk for kind in place.appointment_types.all())
 
 
-class PlaceFilter(ArchivedFilterMixin, filters.FilterSet):
-    archived = _archived_filter()
+class PlaceFilter(ArchivedFilterSet):
     kind = filters.ChoiceFilter(choices=PlaceKind.choices, help_text="Nature du lieu.")
     appointment_type = filters.NumberFilter(
         field_name="appointment_types", help_text="Lieux proposant ce type de rendez-vous (id)."
@@ -120,11 +110,8 @@ class PlaceFilter(ArchivedFilterMixin, filters.FilterSet):
         responses={200: PlaceSerializer, **error_responses(404)},
     ),
 )
-class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [ActionPermission]
-    action_permissions = READ_ACTIONS
+class PlaceViewSet(ReadOnlyViewSet):
     serializer_class = PlaceSerializer
-    filter_backends = [filters.DjangoFilterBackend, TieBreakOrderingFilter]
     filterset_class = PlaceFilter
     ordering_fields = ["name", "id"]
     ordering = ("name", "pk")
@@ -138,7 +125,7 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
 # --- agendas ---------------------------------------------------------------------------------
 class AgendaSerializer(serializers.ModelSerializer):
     place_name = serializers.CharField(source="place.name", read_only=True, help_text="Lieu.")
-    archived = serializers.SerializerMethodField(help_text="Agenda archivé.")
+    archived = archived_field("Agenda archivé.")
 
     class Meta:
         model = Agenda
@@ -151,12 +138,8 @@ class AgendaSerializer(serializers.ModelSerializer):
             "archived_at": {"help_text": "Archivé le (ISO 8601 avec décalage), ou null."},
         }
 
-    def get_archived(self, agenda) -> bool:
-        return agenda.archived_at is not None
 
-
-class AgendaFilter(ArchivedFilterMixin, filters.FilterSet):
-    archived = _archived_filter()
+class AgendaFilter(ArchivedFilterSet):
     place = filters.NumberFilter(field_name="place_id", help_text="Agendas de ce lieu (id).")
 
     class Meta:
@@ -178,11 +161,8 @@ class AgendaFilter(ArchivedFilterMixin, filters.FilterSet):
         responses={200: AgendaSerializer, **error_responses(404)},
     ),
 )
-class AgendaViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [ActionPermission]
-    action_permissions = READ_ACTIONS
+class AgendaViewSet(ReadOnlyViewSet):
     serializer_class = AgendaSerializer
-    filter_backends = [filters.DjangoFilterBackend, TieBreakOrderingFilter]
     filterset_class = AgendaFilter
     ordering_fields = ["name", "id"]
     ordering = ("name", "pk")
@@ -259,11 +239,8 @@ class AppointmentTypeFilter(filters.FilterSet):
         responses={200: AppointmentTypeSerializer, **error_responses(404)},
     ),
 )
-class AppointmentTypeViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [ActionPermission]
-    action_permissions = READ_ACTIONS
+class AppointmentTypeViewSet(ReadOnlyViewSet):
     serializer_class = AppointmentTypeSerializer
-    filter_backends = [filters.DjangoFilterBackend, TieBreakOrderingFilter]
     filterset_class = AppointmentTypeFilter
     ordering_fields = ["label", "code", "id"]
     ordering = ("label", "pk")

@@ -20,10 +20,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jurisdiction_apps.core.history import user_label
+from jurisdiction_apps.core.api import AgentField, ArchivedFilterSet, archived_field
 from tenants.api import idempotency
 from tenants.api.errors import ApiError
-from tenants.api.filters import BOOLEAN_CHOICES, TieBreakOrderingFilter
+from tenants.api.filters import TieBreakOrderingFilter
 from tenants.api.permissions import ActionPermission
 from tenants.api.schema import ErrorBodySerializer, error_envelope, error_responses
 from tenants.api.serializers import StrictCharField, StrictFieldsMixin
@@ -44,16 +44,11 @@ CONFIRM_MESSAGE = (
 
 
 # --- reading ---------------------------------------------------------------------------------
-class ReferentSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Identifiant de l'agent.")
-    name = serializers.CharField(help_text="Nom de l'agent (son courriel s'il n'a pas de nom).")
-
-
 class PersonSerializer(serializers.ModelSerializer):
     """A person as the person's page shows it to every role allowed to see people."""
 
-    referent = serializers.SerializerMethodField(help_text="L'agent référent, ou null.")
-    archived = serializers.SerializerMethodField(help_text="Fiche archivée.")
+    referent = AgentField(allow_null=True, read_only=True, help_text="L'agent référent, ou null.")
+    archived = archived_field("Fiche archivée.")
     held = serializers.SerializerMethodField(
         help_text="Conservation gelée (ni archivage ni effacement automatiques)."
     )
@@ -111,15 +106,6 @@ class PersonSerializer(serializers.ModelSerializer):
             "transferred_at": {"help_text": "Transférée le (ISO 8601 avec décalage), ou null."},
             "created_at": {"help_text": "Enregistrée le (ISO 8601 avec décalage)."},
         }
-
-    @extend_schema_field(ReferentSerializer(allow_null=True))
-    def get_referent(self, person) -> dict | None:
-        if not person.referent_id:
-            return None
-        return {"id": person.referent_id, "name": user_label(person.referent)}
-
-    def get_archived(self, person) -> bool:
-        return person.archived_at is not None
 
     def get_held(self, person) -> bool:
         return person.held_at is not None
@@ -265,7 +251,7 @@ DuplicateErrorSerializer = error_envelope("PersonConflictError", DuplicateErrorB
 
 
 # --- filters ---------------------------------------------------------------------------------
-class PersonFilter(filters.FilterSet):
+class PersonFilter(ArchivedFilterSet):
     search = filters.CharFilter(
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
@@ -273,11 +259,6 @@ class PersonFilter(filters.FilterSet):
             "Nom (même partiel, sans accents), téléphone dans n'importe quelle écriture ou "
             "numéro APPI, comme la recherche de la liste des personnes."
         ),
-    )
-    archived = filters.ChoiceFilter(
-        method="filter_archived",
-        choices=BOOLEAN_CHOICES,
-        help_text="true : les fiches archivées seulement ; false : les actives seulement.",
     )
     residence = filters.ChoiceFilter(choices=Residence.choices, help_text="Type de résidence.")
     referent = filters.NumberFilter(field_name="referent_id", help_text="Agent référent (id).")
@@ -288,9 +269,6 @@ class PersonFilter(filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value, self.request.tenant.phone_region)
-
-    def filter_archived(self, queryset, name, value):
-        return queryset.filter(archived_at__isnull=value != "true")
 
 
 # --- views -----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.utils.urls import replace_query_param
 
+from jurisdiction_apps.core.api import AgentField
 from jurisdiction_apps.core.history import user_label
 from tenants.api.pagination import Cursor
 from tenants.api.permissions import ActionPermission
@@ -159,19 +160,6 @@ class TypeRefSerializer(serializers.Serializer):
 class NamedRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Identifiant.")
     name = serializers.CharField(help_text="Nom.")
-
-
-class AgentRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Identifiant de l'agent.")
-    name = serializers.CharField(help_text="Nom affiché de l'agent.")
-
-
-@extend_schema_field(AgentRefSerializer(allow_null=True))
-class AgentField(serializers.Field):
-    """An agent as the pages name them: id and display name, nothing else of the account."""
-
-    def to_representation(self, user):
-        return {"id": user.pk, "name": user_label(user)}
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
