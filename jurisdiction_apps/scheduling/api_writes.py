@@ -702,16 +702,9 @@ class AppointmentWriteMixin:
     )
     @action(detail=True, methods=["post"], url_path="annulation")
     def cancel(self, request, pk=None):
-        def work() -> Response:
-            appointment = self._appointment(pk)
-            serializer = CancelSerializer(data=request.data, context=self._write_context())
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-            return self._transition(
-                appointment, EventKind.CANCELLED, notify=data["notify"], reason=data["reason"]
-            )
-
-        return idempotency.guarded(request, work)
+        return self._transition(
+            pk, CancelSerializer, lambda data: (EventKind.CANCELLED, data["notify"])
+        )
 
     @extend_schema(
         operation_id="rendez_vous_issue",
@@ -728,22 +721,31 @@ class AppointmentWriteMixin:
     )
     @action(detail=True, methods=["post"], url_path="issue")
     def record_outcome(self, request, pk=None):
+        # No SMS choice for an outcome, as on the pages.
+        return self._transition(pk, OutcomeSerializer, lambda data: (data["outcome"], False))
+
+    def _transition(self, pk, serializer_class, kind_and_notify) -> Response:
+        """Validate the body with ``serializer_class``, then change the state of appointment
+        ``pk`` to what ``kind_and_notify(validated data)`` says, with its ``reason``;
+        idempotent with an Idempotency-Key."""
+        request = self.request
+
         def work() -> Response:
             appointment = self._appointment(pk)
-            serializer = OutcomeSerializer(data=request.data, context=self._write_context())
+            serializer = serializer_class(data=request.data, context=self._write_context())
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-            return self._transition(
-                appointment, data["outcome"], notify=False, reason=data["reason"]
-            )
+            kind, notify = kind_and_notify(data)
+            try:
+                change_state(
+                    appointment.pk,
+                    kind,
+                    acting_user=request.user,
+                    notify=notify,
+                    reason=data["reason"],
+                )
+            except TransitionError as error:
+                raise _refusal(error) from error
+            return Response(_result(appointment.pk))
 
         return idempotency.guarded(request, work)
-
-    def _transition(self, appointment, kind, *, notify, reason) -> Response:
-        try:
-            change_state(
-                appointment.pk, kind, acting_user=self.request.user, notify=notify, reason=reason
-            )
-        except TransitionError as error:
-            raise _refusal(error) from error
-        return Response(_result(appointment.pk))
