@@ -342,7 +342,7 @@ PERSON_ID = "Identifiant de la personne."
         responses={
             201: SavedPersonSerializer,
             **error_responses(400, 422),
-            409: error_responses(409, serializer=DuplicateErrorSerializer)[409],
+            **error_responses(409, serializer=DuplicateErrorSerializer),
         },
     ),
     partial_update=extend_schema(
@@ -357,7 +357,7 @@ PERSON_ID = "Identifiant de la personne."
         responses={
             200: SavedPersonSerializer,
             **error_responses(400, 404),
-            409: error_responses(409, serializer=DuplicateErrorSerializer)[409],
+            **error_responses(409, serializer=DuplicateErrorSerializer),
         },
     ),
     archive=extend_schema(
