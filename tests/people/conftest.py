@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -8,9 +8,10 @@ from jurisdiction_apps.organisation.models import AppointmentType, Place
 from jurisdiction_apps.scheduling.models import Appointment
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
+from tenants.models import Jurisdiction
 from tests.dates import at, local_today, open_day
 
-from .helpers import agent_client
+from .helpers import agent_client, make_person
 
 
 @pytest.fixture
@@ -59,3 +60,19 @@ def make_appointments(alpha):
             return appointments
 
     return make
+
+
+@pytest.fixture
+def at_beta(beta):
+    """A person followed at beta whose identity the tests register again at alpha (the
+    national index's duplicate warning), beta's service contact set."""
+    Jurisdiction.objects.filter(pk=beta.pk).update(service_contact="SPIP de Bêta, 0262 11 22 33")
+    return make_person(
+        beta,
+        last_name="DUPONT",
+        first_names="Jean-Pierre Marie",
+        birth_date=date(1985, 6, 15),
+        phone="+262692998877",
+        no_mobile_phone=False,
+        city="SAINT-PIERRE",
+    )

@@ -13,7 +13,6 @@ from django_tenants.utils import tenant_context
 from jurisdiction_apps.people.models import Person, PersonView
 from shared.person_index.models import Lookup
 from tenants.constants import Role
-from tenants.models import Jurisdiction
 from tests.auth import sign_in
 from tests.factories import MembershipFactory
 
@@ -194,20 +193,6 @@ def test_a_retried_registration_with_its_key_registers_once(alpha, cpip):
 
 
 # --- the national index ----------------------------------------------------------------------
-@pytest.fixture
-def at_beta(beta):
-    Jurisdiction.objects.filter(pk=beta.pk).update(service_contact="SPIP de Bêta, 0262 11 22 33")
-    return make_person(
-        beta,
-        last_name="DUPONT",
-        first_names="Jean-Pierre Marie",
-        birth_date=date(1985, 6, 15),
-        phone="+262692998877",
-        no_mobile_phone=False,
-        city="SAINT-PIERRE",
-    )
-
-
 def test_a_person_followed_elsewhere_is_reported_and_the_look_up_recorded(
     alpha, beta, at_beta, cpip
 ):

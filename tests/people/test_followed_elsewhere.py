@@ -19,20 +19,6 @@ ASK_LINK = "Demander le transfert vers notre juridiction"
 
 
 @pytest.fixture
-def at_beta(beta):
-    Jurisdiction.objects.filter(pk=beta.pk).update(service_contact="SPIP de Bêta, 0262 11 22 33")
-    return make_person(
-        beta,
-        last_name="DUPONT",
-        first_names="Jean-Pierre Marie",
-        birth_date=date(1985, 6, 15),
-        phone="+262692998877",
-        no_mobile_phone=False,
-        city="SAINT-PIERRE",
-    )
-
-
-@pytest.fixture
 def dpip(alpha):
     return agent_client(alpha, Role.DPIP, first_name="Nora", last_name="Directrice")
 
