@@ -3,9 +3,10 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.constants import AppointmentState, EventKind
-from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
+from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent, Slot
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 
 
@@ -67,3 +68,20 @@ def fill(jurisdiction, *, place, agenda, appointment_type, agent, count, start):
             for appointment in appointments
         )
         return appointments
+
+
+def slot_in(jurisdiction, *, capacity):
+    """A hearing-exit slot two days ahead at a new place and agenda of ``jurisdiction``:
+    (type, place, agenda, slot). For tests on committed data, which have no fixtures."""
+    with tenant_context(jurisdiction):
+        kind = AppointmentType.objects.get(code="sortie-audience-spip")
+        place = Place.objects.create(name="Antenne")
+        place.appointment_types.add(kind)
+        agenda = Agenda.objects.create(place=place, name="Équipe")
+        slot = Slot.objects.create(
+            agenda=agenda,
+            appointment_type=kind,
+            capacity=capacity,
+            starts_at=timezone.now() + timedelta(days=2),
+        )
+    return kind, place, agenda, slot

@@ -3,14 +3,11 @@ connections (issue 20): one appointment, and both callers get the same answer.""
 
 import threading
 import time
-from datetime import timedelta
 
 from django.db import connections
 from django.test import Client
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling import api_writes
 from jurisdiction_apps.scheduling.models import Appointment, Slot
@@ -19,21 +16,14 @@ from tenants.models import IdempotencyKey
 from tests.auth import sign_in
 from tests.factories import MembershipFactory
 
+from .helpers import slot_in
+
 
 def test_two_identical_parallel_requests_book_once_and_answer_alike(committed_db, monkeypatch):
     alpha = committed_db["alpha"]
     user = MembershipFactory(jurisdiction=alpha, role=Role.BEX).user
+    kind, place, agenda, slot = slot_in(alpha, capacity=5)
     with tenant_context(alpha):
-        kind = AppointmentType.objects.get(code="sortie-audience-spip")
-        place = Place.objects.create(name="Antenne")
-        place.appointment_types.add(kind)
-        agenda = Agenda.objects.create(place=place, name="Équipe")
-        slot = Slot.objects.create(
-            agenda=agenda,
-            appointment_type=kind,
-            capacity=5,
-            starts_at=timezone.now() + timedelta(days=2),
-        )
         person = Person.objects.create(
             last_name="PERSONNE", first_names="Test", birth_date="1980-01-01", city="X"
         )

@@ -1,34 +1,24 @@
 """Two agents book the last seat at the same moment, on two database connections."""
 
 import threading
-from datetime import timedelta
 
 from django.db import connection, connections
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from jurisdiction_apps.organisation.models import Agenda, AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.services import BookingError, BookingRequest, book
 from tenants.constants import Role
 from tests.factories import MembershipFactory
 
+from .helpers import slot_in
+
 
 def test_last_seat_goes_to_exactly_one_of_two_concurrent_agents(committed_db):
     alpha = committed_db["alpha"]
     agents = [MembershipFactory(jurisdiction=alpha, role=Role.BEX).user for _ in range(2)]
+    kind, place, agenda, slot = slot_in(alpha, capacity=1)
     with tenant_context(alpha):
-        kind = AppointmentType.objects.get(code="sortie-audience-spip")
-        place = Place.objects.create(name="Antenne")
-        place.appointment_types.add(kind)
-        agenda = Agenda.objects.create(place=place, name="Équipe")
-        slot = Slot.objects.create(
-            agenda=agenda,
-            appointment_type=kind,
-            capacity=1,
-            starts_at=timezone.now() + timedelta(days=2),
-        )
         people = [
             Person.objects.create(
                 last_name=f"PERSONNE{i}",
