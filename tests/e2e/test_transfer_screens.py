@@ -7,14 +7,14 @@ from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
 from jurisdiction_apps.people.models import Person
-from shared.transfers import services
-from shared.transfers.constants import Direction, State
+from shared.transfers.constants import State
 from shared.transfers.models import Transfer
 from tenants.constants import Role
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signing import sign_in_through_pages
 from tests.factories import MembershipFactory
 from tests.portal.helpers import make_mobile_person
+from tests.transfers.helpers import pull
 
 pytestmark = pytest.mark.e2e
 
@@ -26,14 +26,7 @@ def test_an_agent_answers_a_request_from_the_worklist(page, live_url, committed_
     ).user
     asker = MembershipFactory(jurisdiction=beta, role=Role.DPIP).user
     person = make_mobile_person(alpha, last_name="DURAND", first_names="Paul")
-    transfer = services.request_transfer(
-        direction=Direction.PULL,
-        source=alpha,
-        source_person_id=person.pk,
-        target=beta,
-        reason="Nouvelle résidence à La Réunion",
-        acting_user=asker,
-    )
+    transfer = pull(alpha, beta, person, asker)
     base = live_url.format(host="alpha.localhost")
     # The local admin's menu is the longest: with the count it still fits a 1024 px screen.
     page.set_viewport_size({"width": 1024, "height": 800})

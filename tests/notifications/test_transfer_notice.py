@@ -16,11 +16,12 @@ from jurisdiction_apps.notifications.transfer_notice import queue_transfer_notic
 from jurisdiction_apps.people.models import Person
 from shared.sms_texts.encoding import measure
 from shared.transfers import services
-from shared.transfers.constants import Direction, State
+from shared.transfers.constants import State
 from shared.transfers.models import Transfer
 from tenants.constants import Role
 from tests.factories import MembershipFactory
 from tests.notifications.conftest import quiet_hours_away_from_now, set_quiet_hours
+from tests.transfers.helpers import pull, push
 
 CONTACT = "SPIP de Bêta, 2 rue des Lilas, 0262 12 34 56"
 
@@ -55,16 +56,8 @@ def person_in(jurisdiction, **fields) -> Person:
         return Person.objects.create(**values)
 
 
-def push(person, source, beta, agents, *, notify=True) -> Transfer:
-    return services.request_transfer(
-        direction=Direction.PUSH,
-        source=source,
-        source_person_id=person.pk,
-        target=beta,
-        reason="Nouvelle résidence à La Réunion",
-        acting_user=agents["alpha"],
-        notify_person=notify,
-    )
+def offer(person, source, beta, agents, *, notify=True) -> Transfer:
+    return push(source, beta, person, agents["alpha"], notify_person=notify)
 
 
 def transfer_sms(jurisdiction, person):
@@ -76,7 +69,7 @@ def test_accepting_a_push_with_notice_queues_one_gsm7_sms_naming_the_new_service
     source, beta, agents, django_capture_on_commit_callbacks
 ):
     person = person_in(source)
-    transfer = push(person, source, beta, agents)
+    transfer = offer(person, source, beta, agents)
     with (
         mock.patch.object(sending.current_app, "send_task") as send_task,
         django_capture_on_commit_callbacks(execute=True),
@@ -100,7 +93,7 @@ def test_the_notice_reaches_the_gateway_from_the_source_without_stop_line(
     source, beta, agents, gateway
 ):
     person = person_in(source)
-    transfer = push(person, source, beta, agents)
+    transfer = offer(person, source, beta, agents)
     services.accept(transfer.pk, jurisdiction=beta, acting_user=agents["beta"])
     with tenant_context(source):
         assert sending.sweep() == 1  # what beat does: claimed, handed over
@@ -117,14 +110,7 @@ def test_the_notice_reaches_the_gateway_from_the_source_without_stop_line(
 
 def test_a_pull_tells_the_person_when_the_source_chooses_so_at_acceptance(source, beta, agents):
     person = person_in(source)
-    transfer = services.request_transfer(
-        direction=Direction.PULL,
-        source=source,
-        source_person_id=person.pk,
-        target=beta,
-        reason="Nouvelle résidence à La Réunion",
-        acting_user=agents["beta"],
-    )
+    transfer = pull(source, beta, person, agents["beta"])
     services.accept(
         transfer.pk, jurisdiction=source, acting_user=agents["alpha"], notify_person=True
     )
@@ -134,7 +120,7 @@ def test_a_pull_tells_the_person_when_the_source_chooses_so_at_acceptance(source
 
 def test_no_sms_without_the_notice(source, beta, agents):
     person = person_in(source)
-    transfer = push(person, source, beta, agents, notify=False)
+    transfer = offer(person, source, beta, agents, notify=False)
     services.accept(transfer.pk, jurisdiction=beta, acting_user=agents["beta"])
     assert transfer_sms(source, person) == []
     with tenant_context(source):
@@ -150,7 +136,7 @@ def test_no_sms_without_the_notice(source, beta, agents):
 )
 def test_nothing_is_sent_to_who_refuses_sms_or_has_no_mobile(source, beta, agents, fields, reason):
     person = person_in(source, **fields)
-    transfer = push(person, source, beta, agents)
+    transfer = offer(person, source, beta, agents)
     services.accept(transfer.pk, jurisdiction=beta, acting_user=agents["beta"])
     (sms,) = transfer_sms(source, person)
     # Recorded as not sendable, with the reason agents see; nothing due, no text.
@@ -166,7 +152,7 @@ def test_a_rolled_back_acceptance_leaves_no_sms(
     source, beta, agents, django_capture_on_commit_callbacks
 ):
     person = person_in(source)
-    transfer = push(person, source, beta, agents)
+    transfer = offer(person, source, beta, agents)
     with (
         mock.patch.object(Transfer, "save", side_effect=RuntimeError("worker killed")),
         django_capture_on_commit_callbacks() as callbacks,
@@ -204,7 +190,7 @@ def test_at_night_the_notice_waits_for_the_morning(source, beta, agents):
         source, (local - timedelta(hours=1)).time(), (local + timedelta(hours=1)).time()
     )
     person = person_in(source)
-    transfer = push(person, source, beta, agents)
+    transfer = offer(person, source, beta, agents)
     services.accept(transfer.pk, jurisdiction=beta, acting_user=agents["beta"])
     (sms,) = transfer_sms(source, person)
     assert sms.state == MessageState.CREATED

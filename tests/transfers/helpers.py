@@ -1,4 +1,4 @@
-"""People and agents for the transfer tests (invented identities)."""
+"""People, agents and transfer requests for the transfer tests (invented identities)."""
 
 from datetime import date, timedelta
 
@@ -8,6 +8,8 @@ from django_tenants.utils import tenant_context
 from jurisdiction_apps.organisation.models import AppointmentType, Place
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.models import Appointment
+from shared.transfers import services
+from shared.transfers.constants import Direction
 from tenants.constants import Role
 from tests.factories import MembershipFactory
 
@@ -38,3 +40,35 @@ def appointment(jurisdiction, who: Person, *, days: int) -> Appointment:
             place=Place.objects.get_or_create(name="Antenne des transferts")[0],
             starts_at=timezone.now() + timedelta(days=days),
         )
+
+
+PUSH_REASON = "Déménagement à La Réunion"
+PULL_REASON = "Nouvelle résidence à La Réunion"
+
+
+def push(source, target, who, by, *, reason=PUSH_REASON, **extra):
+    """``source`` offers its person ``who`` to ``target`` (``target`` answers); ``by`` is an
+    agent of the source. ``extra``: more request_transfer arguments (notify_person, now)."""
+    return services.request_transfer(
+        direction=Direction.PUSH,
+        source=source,
+        source_person_id=who.pk,
+        target=target,
+        reason=reason,
+        acting_user=by,
+        **extra,
+    )
+
+
+def pull(source, target, who, by, *, reason=PULL_REASON, **extra):
+    """``target`` asks ``source`` for its person ``who`` (``source`` answers); ``by`` is an
+    agent of the target."""
+    return services.request_transfer(
+        direction=Direction.PULL,
+        source=source,
+        source_person_id=who.pk,
+        target=target,
+        reason=reason,
+        acting_user=by,
+        **extra,
+    )

@@ -14,10 +14,11 @@ from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
 from shared.person_index.models import Entry
 from shared.transfers import services
-from shared.transfers.constants import Direction, State
+from shared.transfers.constants import State
 from tenants.constants import Role
 from tests.factories import MembershipFactory
 from tests.retention.helpers import identity, seed_person_with_everything
+from tests.transfers.helpers import push
 
 
 @pytest.fixture
@@ -55,14 +56,7 @@ def test_accepted_push_moves_the_person_with_their_history(alpha, beta, agents):
                 person=person, state__in=["sent", "delivered", "failed", "cancelled"]
             ).count(),
         }
-    transfer = services.request_transfer(
-        direction=Direction.PUSH,
-        source=alpha,
-        source_person_id=person.pk,
-        target=beta,
-        reason="Nouvelle résidence à La Réunion",
-        acting_user=agents["alpha"],
-    )
+    transfer = push(alpha, beta, person, agents["alpha"])
     result = services.accept(transfer.pk, jurisdiction=beta, acting_user=agents["beta"])
 
     transfer.refresh_from_db()

@@ -20,20 +20,13 @@ from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment, AppointmentEvent
 from shared.person_index.models import Entry
 from shared.transfers import copying, services
-from shared.transfers.constants import Direction, State
+from shared.transfers.constants import State
 from tenants.constants import Role
-from tests.transfers.helpers import agent, appointment, person
+from tests.transfers.helpers import agent, appointment, person, push
 
 
 def _pending_push(alpha, beta, who):
-    return services.request_transfer(
-        direction=Direction.PUSH,
-        source=alpha,
-        source_person_id=who.pk,
-        target=beta,
-        reason="Nouvelle résidence : le suivi change de service",
-        acting_user=agent(alpha),
-    )
+    return push(alpha, beta, who, agent(alpha))
 
 
 def test_two_agents_accepting_at_the_same_moment_exactly_one_wins(committed_db, monkeypatch):

@@ -8,22 +8,14 @@ from django_tenants.utils import tenant_context
 
 from jurisdiction_apps.people.models import Person
 from shared.transfers import services, tasks
-from shared.transfers.constants import Direction, State
+from shared.transfers.constants import State
 from shared.transfers.models import Policy, Transfer
 from tenants.constants import Role
-from tests.transfers.helpers import agent, person
+from tests.transfers.helpers import agent, person, pull
 
 
 def _pull(alpha, beta, who, *, asked_at):
-    return services.request_transfer(
-        direction=Direction.PULL,
-        source=alpha,
-        source_person_id=who.pk,
-        target=beta,
-        reason="Nouvelle résidence déclarée au greffe",
-        acting_user=agent(beta),
-        now=asked_at,
-    )
+    return pull(alpha, beta, who, agent(beta), now=asked_at)
 
 
 def test_the_due_date_follows_the_national_policy(alpha, beta):

@@ -10,35 +10,10 @@ from jurisdiction_apps.scheduling.constants import AppointmentState
 from jurisdiction_apps.scheduling.models import Appointment
 from shared.person_index.models import Entry
 from shared.transfers import services
-from shared.transfers.constants import Direction, State
+from shared.transfers.constants import State
 from shared.transfers.models import Transfer
 from tenants.constants import Role
-from tests.transfers.helpers import agent, appointment, person
-
-REASON = "Nouvelle résidence dans le Nord depuis octobre"
-
-
-def push(source, target, who, by, **extra):
-    return services.request_transfer(
-        direction=Direction.PUSH,
-        source=source,
-        source_person_id=who.pk,
-        target=target,
-        reason=REASON,
-        acting_user=by,
-        **extra,
-    )
-
-
-def pull(source, target, who, by):
-    return services.request_transfer(
-        direction=Direction.PULL,
-        source=source,
-        source_person_id=who.pk,
-        target=target,
-        reason=REASON,
-        acting_user=by,
-    )
+from tests.transfers.helpers import agent, appointment, person, pull, push
 
 
 def where_is(jurisdiction, who) -> dict:
@@ -93,14 +68,7 @@ def test_an_erased_person_cannot_be_transferred(alpha, beta):
 def test_a_reason_is_required(alpha, beta):
     who, by = person(alpha), agent(alpha)
     with pytest.raises(services.TransferError, match="motif"):
-        services.request_transfer(
-            direction=Direction.PUSH,
-            source=alpha,
-            source_person_id=who.pk,
-            target=beta,
-            reason="  court ",
-            acting_user=by,
-        )
+        push(alpha, beta, who, by, reason="  court ")
     assert not Transfer.objects.exists()
 
 

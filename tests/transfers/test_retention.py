@@ -10,23 +10,15 @@ from jurisdiction_apps.casefile import retention
 from jurisdiction_apps.people.models import Person
 from jurisdiction_apps.scheduling.models import Appointment
 from shared.transfers import services
-from shared.transfers.constants import Direction
 from tests.retention.helpers import identity, seed_person_with_everything
-from tests.transfers.helpers import agent
+from tests.transfers.helpers import agent, push
 
 
 def test_a_transferred_record_is_erased_by_retention_and_the_target_keeps_its_copy(alpha, beta):
     by_alpha = agent(alpha)
     long_ago = timezone.now() - timedelta(days=800)
     who = seed_person_with_everything(alpha, identity(2), agent=by_alpha, when=long_ago)
-    transfer = services.request_transfer(
-        direction=Direction.PUSH,
-        source=alpha,
-        source_person_id=who.pk,
-        target=beta,
-        reason="Déménagement déclaré au SPIP",
-        acting_user=by_alpha,
-    )
+    transfer = push(alpha, beta, who, by_alpha)
     result = services.accept(transfer.pk, jurisdiction=beta, acting_user=agent(beta))
     with tenant_context(alpha):
         retention.run()
