@@ -9,7 +9,12 @@ from django.utils import timezone
 # Creations, changes and deletions, written by database triggers (bulk operations included).
 def audited_events() -> tuple:
     # Fresh tracker objects for each model: pghistory binds them to the model it decorates.
-    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+    level = pghistory.Statement
+    return (
+        pghistory.InsertEvent(level=level),
+        pghistory.UpdateEvent(level=level),
+        pghistory.DeleteEvent(level=level),
+    )
 
 
 class ArchivableQuerySet(models.QuerySet):

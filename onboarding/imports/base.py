@@ -290,9 +290,9 @@ def _parse_date_text(raw: str) -> dt.date:
 
 def quiet_triggers() -> None:
     """Call at the start of an apply transaction: the audit triggers (django-pgtrigger) read the
-    setting ``pgtrigger.ignore`` for every row and, when it is unset, go through an exception
-    block (a subtransaction per row). Setting it to "ignore nothing" for this transaction keeps
-    every trigger running and takes that cost away."""
+    setting ``pgtrigger.ignore`` at each call (once per statement, ADR 0025) and, when it is
+    unset, go through an exception block (a subtransaction per call). Setting it to "ignore
+    nothing" for this transaction keeps every trigger running and takes that cost away."""
     from django.db import connection
 
     with connection.cursor() as cursor:
