@@ -24,6 +24,7 @@ from .base import (
     Plan,
     PlannedRow,
     RowError,
+    copy_new,
     parse_date,
     quiet_triggers,
     text,
@@ -322,7 +323,8 @@ class PeopleImporter(Importer):
             person_of_line = {row.line: row.existing_id for row in updates}
             for start in range(0, len(creates), batch):
                 rows = creates[start : start + batch]
-                people = Person.objects.bulk_create([_person(row) for row in rows])
+                people = [_person(row) for row in rows]
+                copy_new(Person, people)
                 person_of_line.update(
                     (row.line, person.pk) for row, person in zip(rows, people, strict=True)
                 )
