@@ -52,14 +52,19 @@ def parse_phone(raw: str, region: str) -> ParsedPhone:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
         raise PhoneError("Ce numéro de téléphone n'est pas lisible.") from error
-    if not phonenumbers.is_valid_number(number) and region in FRENCH_NUMBERING_PLAN:
-        number = _elsewhere_in_france(text, region) or number
+    # A number is valid exactly when its type is known (is_valid_number matches the same
+    # metadata): one match gives both the validity and whether it is a mobile.
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.UNKNOWN and region in FRENCH_NUMBERING_PLAN:
+        elsewhere = _elsewhere_in_france(text, region)
+        if elsewhere:
+            number, kind = elsewhere, phonenumbers.number_type(elsewhere)
     if not phonenumbers.is_possible_number(number):
         raise PhoneError("Ce numéro de téléphone est incomplet ou trop long.")
-    if not phonenumbers.is_valid_number(number):
+    if kind == PhoneNumberType.UNKNOWN:
         raise PhoneError("Ce numéro de téléphone n'existe pas.")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return ParsedPhone(e164=e164, is_mobile=phonenumbers.number_type(number) in MOBILE_TYPES)
+    return ParsedPhone(e164=e164, is_mobile=kind in MOBILE_TYPES)
 
 
 def parse_mobile(raw: str, region: str) -> str:
