@@ -7,6 +7,7 @@ invitation e-mail of the back-office (a link to choose a password), sent once th
 committed.
 """
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -203,6 +204,15 @@ class AgentsImporter(Importer):
                 if row.data["new_user"]
             ]
             user_model.objects.bulk_create(new_users, batch_size=1000)
+            # allauth's record of each address, as its token generator would write it one user
+            # at a time (a look-up, a savepoint and an insert each) when the invitations go out.
+            EmailAddress.objects.bulk_create(
+                [
+                    EmailAddress(user=user, email=user.email, primary=False, verified=False)
+                    for user in new_users
+                ],
+                batch_size=1000,
+            )
             user_ids = {user.email: user.pk for user in new_users}
             renamed = [
                 user_model(

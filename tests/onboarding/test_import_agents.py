@@ -1,8 +1,10 @@
 """Import of agents: accounts, memberships and roles; invitations only after the import."""
 
+import re
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
@@ -57,6 +59,36 @@ def test_the_sample_imports_and_invitations_go_out_after_the_import_only(
     assert plan.counts()["unchanged"] == 40
     assert mail.outbox == []
     assert Membership.objects.filter(jurisdiction=alpha).count() == 40
+
+
+def test_imported_agents_addresses_are_recorded_and_their_invitation_link_works(
+    alpha, django_capture_on_commit_callbacks
+):
+    """The import records allauth's address of each new account in bulk (the invitation's key
+    would otherwise write it one account at a time); the key still opens the password form."""
+    existing = UserFactory(email="deja.la@justice.fr")
+    data = agents_file(
+        "MARTIN,Jeanne,CPIP,,SPIP,jeanne.martin@justice.fr",
+        "DUBOIS,Paul,CPIP,,SPIP,paul.dubois@justice.fr",
+        "LA,Déjà,CPIP,,SPIP,deja.la@justice.fr",
+    )
+    importer = AgentsImporter(alpha)
+    with django_capture_on_commit_callbacks() as invitations:
+        importer.apply(importer.analyse(data), acting_user=None)
+    recorded = EmailAddress.objects.filter(email__endswith="@justice.fr")
+    assert sorted(recorded.values_list("email", "primary", "verified")) == [
+        ("jeanne.martin@justice.fr", False, False),
+        ("paul.dubois@justice.fr", False, False),
+    ]  # in the import's transaction, before any invitation; an existing account's are its own
+    assert not EmailAddress.objects.filter(user=existing).exists()
+    for send in invitations:
+        send()
+    message = next(m for m in mail.outbox if m.to == ["jeanne.martin@justice.fr"])
+    link = re.search(r"https?://alpha\.localhost(/comptes/password/reset/key/\S+/)", message.body)
+    page = Client(HTTP_HOST="alpha.localhost").get(link.group(1), follow=True)
+    assert page.redirect_chain[-1][0].endswith("-set-password/")
+    assert 'name="password1"' in page.content.decode()
+    assert EmailAddress.objects.filter(email="jeanne.martin@justice.fr").count() == 1
 
 
 def test_an_existing_account_gets_its_role_updated_by_email_case_insensitive(alpha, beta):
