@@ -7,13 +7,17 @@ from django.utils import timezone
 
 
 # Creations, changes and deletions, written by database triggers (bulk operations included).
+# Creations and deletions fire once per statement (a COPY of 100,000 appointments, a retention
+# batch: one INSERT ... SELECT of their audit rows); changes once per changed row, since a
+# statement-level update event joins its two transition tables and PL/pgSQL keeps that join's
+# plan from the session's first call: a bulk update after a one-row edit would be quadratic
+# (ADR 0025, make bench-audit-triggers).
 def audited_events() -> tuple:
     # Fresh tracker objects for each model: pghistory binds them to the model it decorates.
-    level = pghistory.Statement
     return (
-        pghistory.InsertEvent(level=level),
-        pghistory.UpdateEvent(level=level),
-        pghistory.DeleteEvent(level=level),
+        pghistory.InsertEvent(level=pghistory.Statement),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(level=pghistory.Statement),
     )
 
 

@@ -26,6 +26,10 @@ DERIVED_FIELDS = ("search_name", "index_appi_key", "index_identity_key")
 # Statement-level triggers with transition tables: one set-based statement per INSERT, UPDATE or
 # DELETE however many rows it touches (an import of 20,000 people, a retention batch), instead of
 # a PL/pgSQL call per row (make bench-transfers, ADR 0023).
+# Each statement runs through EXECUTE, so it is planned at every call with the row count of that
+# call's transition table. A static statement keeps the plan of its first call in the session:
+# after a one-person edit, a 20,000-row batch on the same connection would join row by row
+# against the table, or, after a batch, each edit would reuse the batch's plan (ADR 0025).
 _INDEX_JURISDICTION = """
     SELECT id INTO jurisdiction FROM public.tenants_jurisdiction
         WHERE schema_name = TG_TABLE_SCHEMA;
@@ -33,26 +37,30 @@ _INDEX_JURISDICTION = """
         RETURN NULL;
     END IF;
 """
+# The people written, as the index holds them; an entry that already says the same is left as it
+# is (an edit of a phone or a name's spelling that keeps the keys writes nothing).
 _INDEX_UPSERT = f"""
-    INSERT INTO public.{INDEX_TABLE}
+    EXECUTE $sql$
+    INSERT INTO public.{INDEX_TABLE} AS e
         (jurisdiction_id, person_id, appi_key, identity_key, archived, updated_at)
-    SELECT jurisdiction, n.id, n.index_appi_key, n.index_identity_key,
-           n.archived_at IS NOT NULL, now()
+    SELECT $1, n.id, n.index_appi_key, n.index_identity_key, n.archived_at IS NOT NULL, now()
     FROM new_rows n
-    {{join}}
-    WHERE n.transferred_at IS NULL {{changed}}
+    WHERE n.transferred_at IS NULL
     ON CONFLICT (jurisdiction_id, person_id) DO UPDATE SET
         appi_key = EXCLUDED.appi_key,
         identity_key = EXCLUDED.identity_key,
         archived = EXCLUDED.archived,
-        updated_at = EXCLUDED.updated_at;
+        updated_at = EXCLUDED.updated_at
+    WHERE (e.appi_key, e.identity_key, e.archived)
+        IS DISTINCT FROM (EXCLUDED.appi_key, EXCLUDED.identity_key, EXCLUDED.archived)
+    $sql$ USING jurisdiction;
 """
 INDEX_INSERT_FUNC = f"""
 DECLARE
     jurisdiction integer;
 BEGIN
 {_INDEX_JURISDICTION}
-{_INDEX_UPSERT.format(join="", changed="")}
+{_INDEX_UPSERT}
     RETURN NULL;
 END;
 """
@@ -61,19 +69,11 @@ DECLARE
     jurisdiction integer;
 BEGIN
 {_INDEX_JURISDICTION}
+    EXECUTE $sql$
     DELETE FROM public.{INDEX_TABLE} e USING new_rows n
-        WHERE e.jurisdiction_id = jurisdiction AND e.person_id = n.id
-          AND n.transferred_at IS NOT NULL;
-{
-    _INDEX_UPSERT.format(
-        join="JOIN old_rows o ON o.id = n.id",
-        changed=(
-            "AND (n.index_appi_key, n.index_identity_key, n.archived_at IS NULL, "
-            "o.transferred_at IS NULL) IS DISTINCT FROM (o.index_appi_key, "
-            "o.index_identity_key, o.archived_at IS NULL, true)"
-        ),
-    )
-}
+        WHERE e.jurisdiction_id = $1 AND e.person_id = n.id AND n.transferred_at IS NOT NULL
+    $sql$ USING jurisdiction;
+{_INDEX_UPSERT}
     RETURN NULL;
 END;
 """
@@ -82,8 +82,10 @@ DECLARE
     jurisdiction integer;
 BEGIN
 {_INDEX_JURISDICTION}
+    EXECUTE $sql$
     DELETE FROM public.{INDEX_TABLE} e USING old_rows o
-        WHERE e.jurisdiction_id = jurisdiction AND e.person_id = o.id;
+        WHERE e.jurisdiction_id = $1 AND e.person_id = o.id
+    $sql$ USING jurisdiction;
     RETURN NULL;
 END;
 """
@@ -234,7 +236,7 @@ class Person(Archivable):
                 when=pgtrigger.After,
                 operation=pgtrigger.Update,
                 level=pgtrigger.Statement,
-                referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+                referencing=pgtrigger.Referencing(new="new_rows"),
                 func=INDEX_UPDATE_FUNC,
             ),
             pgtrigger.Trigger(

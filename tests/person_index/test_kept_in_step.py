@@ -176,6 +176,30 @@ def test_raw_sql_insert_update_and_delete_keep_the_index_in_step(alpha):
     assert set(entries(alpha)) == {person.pk}
 
 
+def test_an_update_writes_a_missing_entry_and_only_changed_ones(alpha):
+    """The update trigger reads the new rows only (no join of its two transition tables, ADR
+    0025): a person without an entry gets one, an entry that already says the same is kept."""
+    person, other = new_person(alpha, 1), new_person(alpha, 2)
+    Entry.objects.filter(person_id=person.pk).delete()
+    Entry.objects.filter(person_id=other.pk).update(updated_at=ago(3))
+    with tenant_context(alpha):
+        Person.objects.filter(pk__in=[person.pk, other.pk]).update(city="PUTEAUX")
+    assert entries(alpha) == expected(alpha) and set(entries(alpha)) == {person.pk, other.pk}
+    assert Entry.objects.get(person_id=other.pk).updated_at < ago(2)
+
+
+def test_a_bulk_update_after_a_one_person_edit_on_the_same_connection(alpha):
+    """The statements of the index triggers are planned at each call (EXECUTE): the plan of a
+    one-row edit is not the one a batch of many people runs with (and the other way round)."""
+    people = [new_person(alpha, number) for number in range(1, 29)]
+    with tenant_context(alpha):
+        Person.objects.filter(pk=people[0].pk).update(archived_at=timezone.now())
+        Person.objects.filter(pk__in=[p.pk for p in people]).update(archived_at=timezone.now())
+        Person.objects.filter(pk=people[1].pk).update(archived_at=None)
+    archived = {pk: flags[2] for pk, flags in entries(alpha).items()}
+    assert archived == {p.pk: p.pk != people[1].pk for p in people}
+
+
 def test_a_rolled_back_creation_leaves_no_entry(alpha):
     with tenant_context(alpha), pytest.raises(RuntimeError), transaction.atomic():
         Person.objects.create(
