@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run demo-code run-check test test-clock test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-wake bench-stats bench-import bench-retention bench-connections bench-pooler bench-scale bench-transfers bench-api faults-sms clean-var help
+.PHONY: run demo-code run-check test test-clock test-all quality lock bench-tenants bench-backoffice bench-public bench-sms bench-wake bench-stats bench-import bench-retention bench-connections bench-pooler bench-scale bench-transfers bench-api bench-audit-triggers faults-sms clean-var help
 
 help:
 	@echo "make run            start the platform with demo data (http://localhost:$${PORT:-8000}/)"
@@ -27,6 +27,7 @@ help:
 	@echo "make bench-scale    300 jurisdictions vs 10: next creation, migration pass, idle CPU, one SMS due (~25 min)"
 	@echo "make bench-transfers  national person index: look-up at registration, transfer acceptance, imports (~5 min)"
 	@echo "make bench-api      the REST API: agenda day list, changes feed (1 and 20 clients), booking (needs wrk)"
+	@echo "make bench-audit-triggers  audit triggers per row against per statement: one-row and bulk writes"
 	@echo "make bench-retention  the nightly retention job on 200,000 people (40,000 erased) while 5 agents book"
 	@echo "make bench-connections  PostgreSQL connections of web, worker and beat with 300 jurisdictions"
 	@echo "make bench-pooler   cost of the search_path per statement behind PgBouncer (needs pgbouncer)"
@@ -118,6 +119,9 @@ bench-scale: $(STAMP)
 
 bench-transfers: $(STAMP)
 	@$(PY) -m devtools.devstack exec -- $(PY) bench/transfers.py
+
+bench-audit-triggers: $(STAMP)
+	@$(PY) -m devtools.devstack exec -- $(PY) bench/audit_triggers.py
 
 bench-api: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
