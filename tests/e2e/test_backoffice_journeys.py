@@ -14,6 +14,7 @@ from jurisdiction_apps.scheduling.models import Appointment, Slot
 from jurisdiction_apps.scheduling.services import BookingRequest, book
 from tenants.constants import Role
 from tests.dates import open_day, open_day_at
+from tests.e2e.booking import choose, pick_slot
 from tests.e2e.signing import sign_in_through_pages
 from tests.factories import MembershipFactory
 
@@ -49,10 +50,8 @@ def test_bex_registers_a_person_and_books_a_sortie_d_audience_spip(page, live_ur
     expect(page.locator("h1")).to_have_text("DUPONT-MOREAU Jean-Pierre")
 
     page.get_by_role("link", name="Convoquer").click()
-    page.get_by_label("1. Type de rendez-vous").select_option(label="Sortie d'audience SPIP")
-    page.get_by_label("2. Lieu").select_option(label="Antenne de Nanterre")
-    page.get_by_label("3. Agenda").select_option(label="Équipe 1")
-    page.locator(f"label[for=creneau-{slot.pk}]").click()
+    choose(page, kind="Sortie d'audience SPIP", place="Antenne de Nanterre", agenda="Équipe 1")
+    pick_slot(page, slot)
     page.get_by_label("Numéros de parquet").fill("26001234567")
     page.get_by_role("button", name="Convoquer").click()
 

@@ -16,6 +16,7 @@ from jurisdiction_apps.scheduling.models import Slot
 from tenants.constants import Role
 from tenants.models import Jurisdiction
 from tests.dates import open_day_at
+from tests.e2e.booking import choose, pick_slot
 from tests.e2e.test_backoffice_journeys import sign_in
 from tests.factories import MembershipFactory
 from tests.notifications.conftest import quiet_hours_away_from_now
@@ -82,10 +83,8 @@ def test_a_summon_booked_with_notify_now_is_delivered_and_shown(
     sign_in(page, base, bex)
 
     page.goto(f"{base}/convocations/nouvelle/?personne={person.pk}")
-    page.get_by_label("1. Type de rendez-vous").select_option(label="Sortie d'audience SPIP")
-    page.get_by_label("2. Lieu").select_option(label="Antenne de Nanterre")
-    page.get_by_label("3. Agenda").select_option(label="Équipe 1")
-    page.locator(f"label[for=creneau-{slot.pk}]").click()
+    choose(page, kind="Sortie d'audience SPIP", place="Antenne de Nanterre", agenda="Équipe 1")
+    pick_slot(page, slot)
     page.get_by_label("Prévenir maintenant et rappeler avant").check()
     page.get_by_label("Numéros de parquet").fill("26001234567")
     page.get_by_role("button", name="Convoquer").click()
