@@ -11,11 +11,12 @@ Measured, alternated over three rounds and the best kept (the machine is shared)
     row (commit included), and one `INSERT ... SELECT` of 20,000 rows (rolled back, 5 times),
     into `per_row` (the row-level insert event the platform had) and `per_statement` (the
     statement-level one it has now: one `INSERT ... SELECT` from the transition table);
-  - why changes stay per row: a statement-level update event joins its two transition tables
-    (`old.* IS DISTINCT FROM new.*`), and PL/pgSQL keeps the plan of the session's first call.
+  - why the update event's statement runs through `EXECUTE`: a statement-level update event
+    joins its two transition tables (`old.* IS DISTINCT FROM new.*`), and PL/pgSQL keeps the
+    plan of a static statement from the session's first call.
     On a fresh connection, one `UPDATE` of one row then one of BENCH_AUDIT_JOIN_ROWS (5,000)
     rows, with that join static (`joined`) and run through `EXECUTE` (`joined_execute`, planned at
-    each call, as the national index's triggers do).
+    each call, as the platform's update events and the national index's triggers do).
 Goals: a one-row creation costs at most 10 % more per statement; 20,000 creations at least twice
 as fast; the static join after a one-row call at least 10 times slower than `EXECUTE` (the hazard
 the design avoids is real here).
